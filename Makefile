@@ -1,0 +1,52 @@
+# The two commands a newcomer needs are `make run` and `make test`; they install everything.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+# apt needs root; use sudo when we are not root and it exists.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.PHONY: run test site check translations schema install install-test browser clean
+
+run: site ## Build the site and serve it with live preview on http://127.0.0.1:8000
+	$(BIN)/portal serve --host $(HOST) --port $(PORT)
+
+test: install-test browser ## Install what the tests need and run the whole suite
+	$(BIN)/python -m pytest
+
+site: install ## Check the content and build site/
+	$(BIN)/portal build
+
+check: install ## Validate content/ and site_config/
+	$(BIN)/portal check
+
+translations: install ## Translation report: missing and outdated texts per language
+	$(BIN)/portal translations
+
+schema: install ## Regenerate the JSON Schemas in schemas/
+	$(BIN)/portal schema
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf $(VENV) site .site.* var

@@ -1,0 +1,132 @@
+"""The ``portal`` command: check content, build the site, report translations, preview."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .model import CONTENT_TYPES, ContentError, Problems, check as check_content, load
+from .model.loader import SETTINGS_FILES
+
+
+def print_problems(problems, show_warnings: bool) -> None:
+    for problem in problems:
+        if problem.severity == "error" or show_warnings:
+            click.echo(problem.format(), err=True)
+
+
+def fail_with(problems) -> None:
+    print_problems(problems, False)
+    errors = [p for p in problems if p.severity == "error"]
+    raise click.ClickException(f"{len(errors)} errori nei contenuti: correggili e riprova.")
+
+
+@click.group()
+@click.option("--root", envvar="PORTAL_ROOT", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder that holds content/ and site_config/.")
+@click.pass_context
+def main(ctx, root):
+    """Vivere SAP portal: content checks, site build, translations and preview."""
+    ctx.obj = root.resolve()
+
+
+@main.command()
+@click.option("--warnings/--no-warnings", "show_warnings", default=False,
+              help="Also list every missing translation.")
+@click.pass_obj
+def check(root, show_warnings):
+    """Validate everything under content/ and site_config/."""
+    result = check_content(root)
+    problems = result if isinstance(result, Problems) else result.problems
+    print_problems(problems.sorted(), show_warnings)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    if errors:
+        click.echo(f"{errors} errori da correggere, {warnings} avvisi.", err=True)
+        sys.exit(1)
+    click.echo(f"Contenuti corretti. {warnings} avvisi (traduzioni mancanti: vedi "
+               "`portal translations`).")
+
+
+@main.command()
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put the site (default: site/ under the root).")
+@click.pass_obj
+def build(root, site_dir):
+    """Check the content and build the static site into site/ (swapped in on success)."""
+    from .site.build import BuildFailed, build as build_site
+
+    try:
+        result = build_site(root, site_dir)
+    except ContentError as exc:
+        fail_with(exc.problems)
+    except BuildFailed as exc:
+        raise click.ClickException(f"la costruzione del sito non è riuscita: {exc}") from exc
+    click.echo(f"Sito costruito in {result.site_dir}: {result.pages} pagine, "
+               f"lingue {', '.join(result.languages)}.")
+
+
+@main.command()
+@click.option("--details", is_flag=True, help="List every missing or outdated text.")
+@click.pass_obj
+def translations(root, details):
+    """Per language: how many texts are missing and how many are outdated."""
+    from .translations import format_table, report
+
+    try:
+        content = load(root)
+    except ContentError as exc:
+        fail_with(exc.problems)
+    click.echo(format_table(report(content), details))
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
+              show_default=True, help="Folder for the .schema.json files (under the root).")
+@click.pass_obj
+def schema(root, out):
+    """Write the JSON Schema of every content type, for editors' validation."""
+    from .model.jsonschema import document
+
+    result = check_content(root)
+    languages = ("it", "en") if isinstance(result, Problems) else result.codes
+    folder = out if out.is_absolute() else root / out
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, cls in schema_types():
+        text = json.dumps(document(cls, name, languages), ensure_ascii=False, indent=2)
+        (folder / f"{name}.schema.json").write_text(text + "\n", encoding="utf-8")
+    click.echo(f"Schemi scritti in {folder}.")
+
+
+def schema_types():
+    yield from ((kind.name, kind.cls) for kind in CONTENT_TYPES)
+    yield from ((name, cls) for name, (cls, _) in SETTINGS_FILES.items())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--watch/--no-watch", default=True, show_default=True,
+              help="Rebuild and reload the browser when content changes.")
+@click.pass_obj
+def serve(root, host, port, watch):
+    """Build the site and serve it on http://HOST:PORT, with live preview."""
+    from werkzeug.serving import run_simple
+
+    from .preview import Preview, static_app
+
+    site_dir = root / "site"
+    preview = Preview(root, site_dir, echo=lambda line: click.echo(line, err=True))
+    if not preview.rebuild() and not site_dir.exists():
+        raise click.ClickException("nessun sito da servire: correggi gli errori qui sopra.")
+    if watch:
+        preview.start_watching()
+    click.echo(f"Portale su http://{host}:{port}/ (Ctrl+C per fermare).")
+    run_simple(host, port, static_app(site_dir, preview if watch else None), threaded=True)
+
+
+if __name__ == "__main__":
+    main()

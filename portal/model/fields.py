@@ -1,0 +1,349 @@
+"""Turn YAML nodes into typed values, driven by the content types' annotations.
+
+Each content type is a frozen dataclass; its annotations *are* the schema. This
+module is the registry of value kinds (Lektor-style): one small converter per
+kind, which returns the value or records a problem that names the field and
+says how to fix it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .problems import WARNING, Problems
+from .yamlsource import mark_of
+
+INVALID = object()  # a value that failed conversion; its problem is already recorded
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text with one version per language code. Italian is the source."""
+
+    values: dict
+    # lang -> (file, first line, last line) of each version, for the translation report
+    lines: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def get(self, lang: str) -> str | None:
+        return self.values.get(lang)
+
+    def resolve(self, lang: str, source: str = "it") -> tuple[str, bool]:
+        """The text in ``lang``, or the source text and True when it falls back."""
+        if self.values.get(lang):
+            return self.values[lang], False
+        return self.values.get(source, ""), lang != source
+
+    def __hash__(self):
+        return hash(tuple(sorted(self.values.items())))
+
+
+# Markers used inside Annotated[...] to refine a plain string.
+@dataclass(frozen=True)
+class Ref:
+    kind: str  # the registry name of the referenced content type ("desks", "roles", ...)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    regex: str
+    code: str
+
+
+class LangCode:
+    pass
+
+
+class TimeZoneName:
+    pass
+
+
+SLUG = Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$", "value.slug")
+
+
+@dataclass
+class Context:
+    """What a conversion needs to know and where it records what it finds."""
+
+    path: str
+    problems: Problems
+    languages: tuple = ("it",)
+    source_language: str = "it"
+    references: list = dataclasses.field(default_factory=list)  # (kind, id, mark, field, path)
+    texts: list = dataclasses.field(default_factory=list)  # (path, field, Text, mark)
+
+    def error(self, node, code, field_name, /, **params):
+        self.problems.add(self.path, mark_of(node), code, field_name, **params)
+
+    def warn(self, node, code, field_name, /, **params):
+        self.problems.add(self.path, mark_of(node), code, field_name, WARNING, **params)
+
+
+def suggestion(word: str, choices) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return match[0] if match else ""
+
+
+def _scalar(node, ctx, name, expected) -> str | object:
+    if not isinstance(node, yaml.ScalarNode):
+        ctx.error(node, "value.not_scalar", name, expected=expected)
+        return INVALID
+    return node.value.strip()
+
+
+def _null(node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+
+
+def convert_str(node, ctx, name, markers=()):
+    value = _scalar(node, ctx, name, "testo")
+    if value is INVALID:
+        return value
+    if value == "":
+        ctx.error(node, "value.empty", name)
+        return INVALID
+    for marker in markers:
+        if isinstance(marker, Pattern) and not re.match(marker.regex, value):
+            ctx.error(node, marker.code, name, value=value)
+            return INVALID
+        if marker is LangCode and value not in ctx.languages:
+            hint = suggestion(value, ctx.languages)
+            ctx.error(node, "lang.unknown", name, code=value, known=", ".join(ctx.languages), hint=hint)
+            return INVALID
+        if marker is TimeZoneName:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                ctx.error(node, "value.timezone", name, value=value)
+                return INVALID
+        if isinstance(marker, Ref):
+            ctx.references.append((marker.kind, value, mark_of(node), name, ctx.path))
+    return value
+
+
+def convert_int(node, ctx, name, markers=()):
+    value = _scalar(node, ctx, name, "numero intero")
+    if value is INVALID:
+        return value
+    if not re.fullmatch(r"[0-9]+", value):
+        ctx.error(node, "value.int", name, value=value)
+        return INVALID
+    return int(value)
+
+
+def convert_bool(node, ctx, name, markers=()):
+    value = _scalar(node, ctx, name, "true o false")
+    if value is INVALID:
+        return value
+    if value.lower() in ("true", "sì", "si", "yes"):
+        return True
+    if value.lower() in ("false", "no"):
+        return False
+    ctx.error(node, "value.bool", name, value=value)
+    return INVALID
+
+
+def convert_decimal(node, ctx, name, markers=()):
+    value = _scalar(node, ctx, name, "numero")
+    if value is INVALID:
+        return value
+    # Content uses the dot as decimal separator, as YAML does: 9360.01
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", value):
+        ctx.error(node, "value.decimal", name, value=value)
+        return INVALID
+    try:
+        return Decimal(value)
+    except InvalidOperation:  # pragma: no cover - excluded by the pattern above
+        ctx.error(node, "value.decimal", name, value=value)
+        return INVALID
+
+
+def convert_date(node, ctx, name, markers=()):
+    value = _scalar(node, ctx, name, "data")
+    if value is INVALID:
+        return value
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        ctx.error(node, "value.date", name, value=value)
+        return INVALID
+
+
+def convert_time(node, ctx, name, markers=()):
+    value = _scalar(node, ctx, name, "orario")
+    if value is INVALID:
+        return value
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", value)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        ctx.error(node, "value.time", name, value=value)
+        return INVALID
+    return time(int(match[1]), int(match[2]))
+
+
+def convert_datetime(node, ctx, name, markers=()):
+    value = _scalar(node, ctx, name, "data e ora")
+    if value is INVALID:
+        return value
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})", value)
+    try:
+        if not match or int(match[2]) > 23 or int(match[3]) > 59:
+            raise ValueError
+        day = date.fromisoformat(match[1])
+        return datetime(day.year, day.month, day.day, int(match[2]), int(match[3]))
+    except ValueError:
+        ctx.error(node, "value.datetime", name, value=value)
+        return INVALID
+
+
+def convert_text(node, ctx, name, markers=()):
+    if not isinstance(node, yaml.MappingNode):
+        ctx.error(node, "text.not_mapping", name, source=ctx.source_language)
+        return INVALID
+    values, lines = {}, {}
+    for key, value in node.value:
+        code = key.value
+        if code not in ctx.languages:
+            hint = suggestion(code, ctx.languages)
+            ctx.error(key, "lang.unknown", name, code=code, known=", ".join(ctx.languages), hint=hint)
+            continue
+        if not isinstance(value, yaml.ScalarNode) or _null(value):
+            ctx.error(value, "text.not_string", f"{name}.{code}")
+            continue
+        if value.value.strip():
+            values[code] = value.value.strip()
+            lines[code] = (ctx.path, value.start_mark.line + 1,
+                           max(value.end_mark.line, value.start_mark.line + 1))
+    if ctx.source_language not in values:
+        ctx.error(node, "text.missing_source", name, source=ctx.source_language)
+        return INVALID
+    text = Text(values, lines)
+    ctx.texts.append((ctx.path, name, text, mark_of(node)))
+    return text
+
+
+SCALARS = {
+    str: convert_str,
+    int: convert_int,
+    bool: convert_bool,
+    Decimal: convert_decimal,
+    date: convert_date,
+    time: convert_time,
+    datetime: convert_datetime,
+    Text: convert_text,
+}
+
+
+def _unwrap_optional(annotation):
+    if get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0], True
+    return annotation, False
+
+
+def convert(annotation, node, ctx: Context, name: str):
+    """Convert ``node`` to ``annotation``'s type, or record why not and return INVALID."""
+    annotation, optional = _unwrap_optional(annotation)
+    if _null(node):
+        if optional:
+            return None
+        ctx.error(node, "value.required_null", name)
+        return INVALID
+    markers = ()
+    if get_origin(annotation) is Annotated:
+        annotation, *markers = get_args(annotation)
+    if annotation in SCALARS:
+        return SCALARS[annotation](node, ctx, name, markers)
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return _convert_choice(get_args(annotation), node, ctx, name)
+    if origin is tuple:
+        return _convert_list(get_args(annotation)[0], node, ctx, name)
+    if dataclasses.is_dataclass(annotation):
+        return convert_object(annotation, node, ctx, name)
+    raise TypeError(f"no converter for {annotation!r} at {name}")  # a programming error
+
+
+def _convert_choice(choices, node, ctx, name):
+    value = _scalar(node, ctx, name, "una scelta")
+    if value is INVALID:
+        return value
+    if value not in choices:
+        ctx.error(node, "value.choice", name, value=value, choices=", ".join(choices),
+                  hint=suggestion(value, choices))
+        return INVALID
+    return value
+
+
+def _convert_list(item_type, node, ctx, name):
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.error(node, "value.not_list", name)
+        return INVALID
+    items = [convert(item_type, item, ctx, f"{name}[{i}]") for i, item in enumerate(node.value)]
+    return INVALID if any(i is INVALID for i in items) else tuple(items)
+
+
+def field_names(cls) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+
+
+def is_required(f: dataclasses.Field) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def convert_object(cls, node, ctx: Context, name: str = ""):
+    """Build a ``cls`` from a mapping node, checking every key against its fields."""
+    if not isinstance(node, yaml.MappingNode):
+        ctx.error(node, "value.not_mapping", name or "(file)")
+        return INVALID
+    hints = typing.get_type_hints(cls, include_extras=True)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.name.startswith("_")}
+    given, guessed, ok = {}, set(), True
+    for key, value in node.value:
+        full = f"{name}.{key.value}" if name else key.value
+        if key.value not in fields:
+            hint = suggestion(key.value, fields)
+            guessed.add(hint)
+            ctx.error(key, "field.unknown", full, key=key.value, hint=hint,
+                      allowed=", ".join(fields))
+            ok = False
+            continue
+        converted = convert(hints[key.value], value, ctx, full)
+        ok = ok and converted is not INVALID
+        given[key.value] = converted
+    for field_name, f in fields.items():
+        # A typo already reported with "did you mean" is not reported again as missing.
+        if field_name not in given and field_name not in guessed and is_required(f):
+            ctx.error(node, "field.missing", f"{name}.{field_name}" if name else field_name,
+                      key=field_name)
+            ok = False
+    if not ok:
+        return INVALID
+    value = cls(**given, **({"_mark": mark_of(node)} if "_mark" in _private(cls) else {}))
+    check = getattr(value, "check", None)
+    if check:
+        check(node, ctx, name)
+    return value
+
+
+def _private(cls):
+    return {f.name for f in dataclasses.fields(cls) if f.name.startswith("_")}
+
+
+def child(node, key):
+    """The value node under ``key`` in a mapping node (for pointing problems at it)."""
+    for k, v in node.value:
+        if k.value == key:
+            return v
+    return node

@@ -1,0 +1,218 @@
+"""Load and validate everything under ``content/`` and ``site_config/`` in one pass.
+
+``load`` returns the whole model or raises ``ContentError`` with every problem;
+``check`` returns the problems without raising. Both the site build and the
+forms service call ``load``, so a rule or a capacity is written only once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .fields import INVALID, Context, Text, convert_object, suggestion
+from .problems import WARNING, ContentError, Problems
+from .settings import ContactsFile, Language, LanguagesFile
+from .types import Course, Desk, Event, HeatingGrant, Page, Role, Service
+from .yamlsource import mark_of, read
+
+
+@dataclass(frozen=True)
+class ContentType:
+    name: str  # how references and the model call it
+    cls: type
+    location: str  # a folder of one file each, or one file
+    label: str  # Italian, for the editing guide
+
+    @property
+    def single(self) -> bool:
+        return self.location.endswith(".yml")
+
+
+# The registry of content types: adding a type means adding a line here.
+CONTENT_TYPES = (
+    ContentType("desks", Desk, "content/desks", "Sportelli"),
+    ContentType("roles", Role, "content/team", "Ruoli del team"),
+    ContentType("services", Service, "content/services", "Servizi"),
+    ContentType("courses", Course, "content/courses", "Corsi"),
+    ContentType("events", Event, "content/events", "Eventi"),
+    ContentType("pages", Page, "content/pages", "Pagine"),
+    ContentType("heating_grant", HeatingGrant, "content/heating-grant.yml",
+                "Contributo riscaldamento"),
+)
+SETTINGS_FILES = {
+    "languages": (LanguagesFile, "site_config/languages.yml"),
+    "contacts": (ContactsFile, "site_config/contacts.yml"),
+}
+STRINGS_DIR = "site_config/strings"
+
+
+@dataclass
+class Content:
+    root: Path
+    languages: tuple[Language, ...]
+    strings: dict  # lang -> {key: text}
+    contacts: dict
+    desks: dict
+    roles: dict
+    services: dict
+    courses: dict
+    events: dict
+    pages: dict
+    heating_grant: HeatingGrant
+    sources: dict = field(default_factory=dict)  # (type name, id) -> file, relative to root
+    texts: list = field(default_factory=list)  # (file, field, Text, mark)
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(language.code for language in self.languages)
+
+    @property
+    def source_language(self) -> str:
+        return self.languages[0].code
+
+    def language(self, code: str) -> Language:
+        return next(language for language in self.languages if language.code == code)
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _load_file(root, path, cls, problems, languages, references, texts):
+    display = _relative(root, path)
+    node = read(path, problems, display)
+    if node is None:
+        return INVALID, None
+    ctx = Context(display, problems, languages, languages[0], references, texts)
+    return convert_object(cls, node, ctx), node
+
+
+def _load_strings(root: Path, codes, problems: Problems, texts: list) -> dict:
+    folder = root / STRINGS_DIR
+    strings: dict[str, dict] = {}
+    nodes: dict[str, dict] = {}
+    for code in codes:
+        path = folder / f"{code}.yml"
+        display = _relative(root, path)
+        if not path.exists():
+            if code == codes[0]:
+                problems.add(display, (1, 1), "strings.missing_file", code=code)
+            strings[code], nodes[code] = {}, {}
+            continue
+        node = read(path, problems, display)
+        strings[code], nodes[code] = {}, {}
+        if node is None:
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            problems.add(display, mark_of(node), "value.not_mapping", "(file)")
+            continue
+        for key, value in node.value:
+            if not isinstance(value, yaml.ScalarNode) or not value.value.strip():
+                problems.add(display, mark_of(value), "text.not_string", key.value)
+                continue
+            strings[code][key.value] = value.value.strip()
+            nodes[code][key.value] = (display, value)
+    source = strings.get(codes[0], {})
+    for code in codes[1:]:
+        for key, (display, value) in nodes[code].items():
+            if key not in source:
+                problems.add(display, mark_of(value), "strings.unknown_key", key,
+                             key=key, hint=suggestion(key, source))
+    for key in source:
+        values = {code: strings[code][key] for code in codes if key in strings[code]}
+        lines = {code: (nodes[code][key][0], nodes[code][key][1].start_mark.line + 1,
+                        nodes[code][key][1].start_mark.line + 1) for code in values}
+        display, value = nodes[codes[0]][key]
+        texts.append((display, key, Text(values, lines), mark_of(value)))
+    return strings
+
+
+def _raw_id(node) -> set:
+    if isinstance(node, yaml.MappingNode):
+        return {v.value for k, v in node.value if k.value == "id" and isinstance(v, yaml.ScalarNode)}
+    return set()
+
+
+def _load_type(root, kind: ContentType, problems, languages, references, texts, sources, broken):
+    paths = [root / kind.location] if kind.single else sorted((root / kind.location).glob("*.yml"))
+    if kind.single and not paths[0].exists():
+        problems.add(kind.location, (1, 1), "file.missing", path=kind.location)
+        return {}
+    items, first_seen = {}, {}
+    for path in paths:
+        value, node = _load_file(root, path, kind.cls, problems, languages, references, texts)
+        if value is INVALID:
+            # Remember its id (or, if unreadable, its file name) so references to it do not
+            # cascade into more errors.
+            broken.update(_raw_id(node) if node is not None else {path.stem})
+            continue
+        display = _relative(root, path)
+        if value.id in items:
+            id_node = next(v for k, v in node.value if k.value == "id")
+            problems.add(display, mark_of(id_node), "id.duplicate", "id", id=value.id,
+                         other=first_seen[value.id])
+            continue
+        items[value.id] = value
+        first_seen[value.id] = display
+        sources[(kind.name, value.id)] = display
+    for stray in sorted((root / kind.location).glob("*.yaml")) if not kind.single else ():
+        problems.add(_relative(root, stray), (1, 1), "file.extension", name=stray.name)
+    return items
+
+
+def _check_references(references, loaded: dict, broken: dict, problems: Problems) -> None:
+    for kind, ref, mark, name, path in references:
+        known = loaded.get(kind, {})
+        if ref not in known and ref not in broken.get(kind, ()):
+            problems.add(path, mark, "ref.unknown", name, kind=kind, id=ref,
+                         hint=suggestion(ref, known), known=", ".join(known) or "-")
+
+
+def _warn_missing_translations(texts, codes, problems: Problems) -> None:
+    for path, name, text, mark in texts:
+        missing = [code for code in codes[1:] if not text.get(code)]
+        if missing:
+            problems.add(path, mark, "text.missing_translation", name, WARNING,
+                         langs=", ".join(missing))
+
+
+def check(root: Path) -> Content | Problems:
+    """Load everything; return the model, or the problems when there are errors."""
+    root = Path(root).resolve()
+    problems = Problems()
+    cls, location = SETTINGS_FILES["languages"]
+    languages_file, _ = _load_file(root, root / location, cls, problems, ("it",), [], [])
+    if languages_file is INVALID or problems.errors:
+        return problems
+    codes = tuple(language.code for language in languages_file.languages)
+    references, texts, sources = [], [], {}
+    cls, location = SETTINGS_FILES["contacts"]
+    contacts_file, _ = _load_file(root, root / location, cls, problems, codes, references, texts)
+    contacts = {} if contacts_file is INVALID else {c.id: c for c in contacts_file.contacts}
+    strings = _load_strings(root, codes, problems, texts)
+    loaded, broken = {"contacts": contacts}, {}
+    for kind in CONTENT_TYPES:
+        broken[kind.name] = set()
+        loaded[kind.name] = _load_type(root, kind, problems, codes, references, texts, sources,
+                                       broken[kind.name])
+    _check_references(references, loaded, broken, problems)
+    _warn_missing_translations(texts, codes, problems)
+    if problems.errors:
+        return problems
+    grant = loaded.pop("heating_grant")
+    return Content(root, languages_file.languages, strings, heating_grant=next(iter(grant.values())),
+                   sources=sources, texts=texts, problems=problems, **loaded)
+
+
+def load(root: Path) -> Content:
+    result = check(root)
+    if isinstance(result, Problems):
+        raise ContentError(result.sorted())
+    return result

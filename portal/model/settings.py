@@ -1,0 +1,69 @@
+"""Types of the files under ``site_config/``: languages and contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from babel import Locale, UnknownLocaleError
+
+from .fields import SLUG, Pattern, Text, child
+from .schedule import doc
+
+LANG_CODE = Pattern(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "lang.bad_code")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: Annotated[str, LANG_CODE] = doc("Codice della lingua (BCP 47), es. it, en, ar, zh-Hans.")
+    name: str = doc("Nome della lingua scritto nella lingua stessa (Italiano, English, العربية).")
+    dir: Literal["ltr", "rtl"] = doc("Direzione del testo: ltr o rtl (arabo, urdu).", default="ltr")
+    reviewed: bool = doc("true quando una persona ha rivisto la traduzione.", default=False)
+
+    def check(self, node, ctx, name):
+        try:
+            Locale.parse(self.code, sep="-")
+        except (UnknownLocaleError, ValueError):
+            ctx.error(child(node, "code"), "lang.unknown_locale", f"{name}.code", code=self.code)
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code, sep="-")
+
+
+@dataclass(frozen=True)
+class LanguagesFile:
+    languages: tuple[Language, ...] = doc("Le lingue del sito; la prima è la lingua di partenza.")
+
+    def check(self, node, ctx, name):
+        seen = set()
+        for i, language in enumerate(self.languages):
+            if language.code in seen:
+                ctx.error(child(node, "languages").value[i], "id.duplicate_in_file",
+                          f"languages[{i}].code", id=language.code)
+            seen.add(language.code)
+        if self.languages and self.languages[0].code != "it":
+            ctx.error(child(node, "languages"), "lang.first_not_italian", "languages")
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: Annotated[str, SLUG] = doc("Identificativo breve del contatto.")
+    kind: Literal["phone", "email", "web", "address"] = doc("phone, email, web o address.")
+    label: Text = doc("Che contatto è (es. Telefono del portierato).")
+    status: Literal["available", "not_yet_available"] = doc(
+        "available, oppure not_yet_available finché il dato non è stato comunicato.")
+    value: str | None = doc("Il numero, l'indirizzo e-mail o il link; vuoto se non disponibile.",
+                            default=None)
+    note: Text | None = doc("Quando o per che cosa usarlo.", default=None)
+
+    def check(self, node, ctx, name):
+        if self.status == "available" and not self.value:
+            ctx.error(node, "contact.value_required", name)
+        if self.status == "not_yet_available" and self.value:
+            ctx.error(child(node, "value"), "contact.value_unexpected", f"{name}.value")
+
+
+@dataclass(frozen=True)
+class ContactsFile:
+    contacts: tuple[Contact, ...] = doc("I contatti pubblicati sul sito.")

@@ -1,0 +1,94 @@
+"""The translation report: per language, which texts are missing and which are outdated.
+
+A translation is outdated when its Italian source was changed after it: we ask
+``git blame`` when each line was last touched, so volunteers keep no extra
+bookkeeping. Outside a git checkout the outdated column says it cannot tell.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Content
+
+
+@dataclass
+class LanguageReport:
+    code: str
+    name: str
+    reviewed: bool
+    total: int = 0
+    missing: list = field(default_factory=list)  # (file, line, field)
+    outdated: list = field(default_factory=list)
+    unknown: bool = False  # no git history to compare with
+
+
+def blame_times(root: Path, file: str, cache: dict) -> dict | None:
+    """line number -> time it was last changed (uncommitted lines count as now)."""
+    if file in cache:
+        return cache[file]
+    try:
+        out = subprocess.run(["git", "-C", str(root), "blame", "--line-porcelain", "--", file],
+                             capture_output=True, text=True, check=True, timeout=60).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError, subprocess.TimeoutExpired):
+        cache[file] = None
+        return None
+    times, line, now = {}, None, int(time.time())
+    for row in out.splitlines():
+        parts = row.split()
+        if len(parts) >= 3 and len(parts[0]) == 40 and parts[1].isdigit() and parts[2].isdigit():
+            line = int(parts[2])
+            times[line] = now if set(parts[0]) == {"0"} else None
+        elif row.startswith("author-time ") and line is not None and times[line] is None:
+            times[line] = int(parts[1])
+    cache[file] = times
+    return times
+
+
+def _changed(root, where, cache) -> int | None:
+    file, first, last = where
+    times = blame_times(root, file, cache)
+    if times is None:
+        return None
+    values = [times.get(n) for n in range(first, last + 1) if times.get(n) is not None]
+    return max(values) if values else None
+
+
+def report(content: Content) -> list[LanguageReport]:
+    root, source = content.root, content.source_language
+    cache: dict = {}
+    reports = [LanguageReport(lang.code, lang.name, lang.reviewed)
+               for lang in content.languages[1:]]
+    for path, name, text, mark in content.texts:
+        source_time = _changed(root, text.lines[source], cache) if source in text.lines else None
+        for entry in reports:
+            entry.total += 1
+            if not text.get(entry.code):
+                entry.missing.append((path, mark[0], name))
+                continue
+            translated = _changed(root, text.lines[entry.code], cache)
+            if source_time is None or translated is None:
+                entry.unknown = True
+            elif source_time > translated:
+                entry.outdated.append((text.lines[entry.code][0], text.lines[entry.code][1], name))
+    return reports
+
+
+def format_table(reports: list[LanguageReport], details: bool = False) -> str:
+    header = ("lingua", "nome", "rivista", "testi", "mancanti", "da aggiornare")
+    rows = [header]
+    for r in reports:
+        outdated = str(len(r.outdated)) + (" (git non disponibile)" if r.unknown else "")
+        rows.append((r.code, r.name, "sì" if r.reviewed else "no", str(r.total),
+                     str(len(r.missing)), outdated))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+             for row in rows]
+    if details:
+        for r in reports:
+            for kind, items in (("manca", r.missing), ("da aggiornare", r.outdated)):
+                lines += [f"{file}:{line}: {name}: {kind} ({r.code})" for file, line, name in items]
+    return "\n".join(lines)
