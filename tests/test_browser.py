@@ -1,0 +1,77 @@
+"""Real Chromium (Debian's) on the real built site: what a resident sees and clicks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .helpers import ROOT, running_portal
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs "
+                    "Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    project = tmp_path_factory.mktemp("browser")
+    for part in ("content", "site_config"):
+        shutil.copytree(ROOT / part, project / part)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    with running_portal(project, "--no-watch") as url:
+        yield url
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_switcher_keeps_the_reader_on_the_same_page(browser, base, javascript):
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 390,
+                                                                            "height": 844})
+    page = context.new_page()
+    page.goto(f"{base}/sportelli/colognola/")
+    assert page.locator("h1").inner_text() == "Sportello Colognola"
+    assert page.locator("table td").all_inner_texts() == ["martedì", "09:00–12:00"]
+    english = page.locator('a.md-select__link[hreflang="en"]')
+    if javascript:
+        page.locator(".md-select").first.hover()
+        english.click()
+    else:
+        page.goto(f"{base}/sportelli/colognola/{english.get_attribute('href')}")
+    page.wait_for_url(f"{base}/en/sportelli/colognola/")
+    assert page.locator("h1").inner_text() == "Colognola desk"
+    assert page.locator("html").get_attribute("lang") == "en"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"desk-en-{'js' if javascript else 'nojs'}.png",
+                    full_page=True)
+    context.close()
+
+
+def test_pages_load_nothing_from_other_hosts(browser, base):
+    context = browser.new_context()
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in ("/", "/sportelli/celadina/", "/en/contributo-riscaldamento/", "/privacy/"):
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+    assert requested and all(url.startswith(base) for url in requested), \
+        [url for url in requested if not url.startswith(base)]
+    context.close()

@@ -1,0 +1,135 @@
+"""The ``portal`` command as a volunteer runs it: real processes, real files, real git."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import jsonschema
+import yaml
+
+from portal.cli import schema_types
+from portal.model import load
+from portal.model.jsonschema import document
+
+from .helpers import PORTAL, ROOT
+
+
+def portal(root, *args, env=None):
+    return subprocess.run([*PORTAL, "--root", str(root), *args], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_check_passes_on_shipped_content():
+    result = portal(ROOT, "check")
+    assert result.returncode == 0, result.stderr
+    assert "Contenuti corretti. 0 avvisi" in result.stdout
+
+
+def test_check_prints_one_line_per_problem_and_fails(project):
+    desk = project / "content/desks/celadina.yml"
+    text = desk.read_text(encoding="utf-8")
+    line = text.splitlines().index(next(x for x in text.splitlines() if '"12:00"' in x)) + 1
+    desk.write_text(text.replace('"12:00"', '"25:00"'), encoding="utf-8")
+    result = portal(project, "check")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"content/desks/celadina.yml:{line}:")
+    assert "«25:00» non è un orario valido" in lines[0]
+    assert lines[-1] == "1 errori da correggere, 0 avvisi."
+    assert "Traceback" not in result.stderr
+
+
+def test_check_speaks_english_on_request(project):
+    (project / "content/desks/celadina.yml").write_text("id: [", encoding="utf-8")
+    result = portal(project, "check", env={"PORTAL_LANG": "en"})
+    assert result.returncode == 1
+    assert "the file is not valid YAML" in result.stderr
+
+
+def test_build_refuses_broken_content_without_a_traceback(project):
+    (project / "content/events/pulizia-celadina.yml").write_text("id:\tx\n", encoding="utf-8")
+    result = portal(project, "build")
+    assert result.returncode == 1
+    assert "content/events/pulizia-celadina.yml:1:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "site").exists()
+
+
+def git(root, *args, date="2026-01-01T10:00:00"):
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
+
+
+def test_translations_reports_missing_and_outdated(project):
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "start")
+    assert "en      English  no" in portal(project, "translations").stdout
+    desk = project / "content/desks/celadina.yml"
+    text = desk.read_text(encoding="utf-8")
+    source = next(line for line in text.splitlines() if line.strip().startswith("it: Sportello"))
+    desk.write_text(text.replace(source, source + " (nuova sede)"), encoding="utf-8")
+    services = project / "content/services/portierato-sociale.yml"
+    lines = services.read_text(encoding="utf-8").splitlines(keepends=True)
+    first_en = next(i for i, line in enumerate(lines) if line.strip().startswith("en:")
+                    and not line.strip().endswith("|"))
+    del lines[first_en]
+    services.write_text("".join(lines), encoding="utf-8")
+    git(project, "commit", "-qam", "change the Italian", date="2026-02-01T10:00:00")
+    result = portal(project, "translations", "--details")
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.startswith("en "))
+    assert row.split()[-2:] == ["1", "1"]  # one missing, one outdated
+    assert "content/desks/celadina.yml:" in result.stdout and ": name: da aggiornare (en)" in \
+        result.stdout
+    assert "content/services/portierato-sociale.yml:" in result.stdout
+
+
+def test_translations_without_git_says_it_cannot_tell(project):
+    result = portal(project, "translations")
+    assert "git non disponibile" in result.stdout
+
+
+def test_published_schemas_are_up_to_date():
+    codes = load(ROOT).codes
+    for name, cls in schema_types():
+        published = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+        assert published == document(cls, name, codes), \
+            f"schemas/{name}.schema.json is stale: run `make schema`"
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """Reads YAML roughly as editors do (YAML 1.2): dates and times stay strings."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def test_schemas_accept_every_shipped_file_and_reject_a_typo():
+    locations = {"desks": "content/desks/*.yml", "roles": "content/team/*.yml",
+                 "services": "content/services/*.yml", "courses": "content/courses/*.yml",
+                 "events": "content/events/*.yml", "pages": "content/pages/*.yml",
+                 "heating_grant": "content/heating-grant.yml",
+                 "languages": "site_config/languages.yml", "contacts": "site_config/contacts.yml"}
+    for name, pattern in locations.items():
+        schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+        files = sorted(ROOT.glob(pattern))
+        assert files, pattern
+        for path in files:
+            data = yaml.load(path.read_text("utf-8"), Loader=Yaml12Loader)
+            jsonschema.validate(data, schema)
+    schema = json.loads((ROOT / "schemas/desks.schema.json").read_text("utf-8"))
+    data = yaml.load((ROOT / "content/desks/celadina.yml").read_text("utf-8"), Loader=Yaml12Loader)
+    data["neighbourhod"] = data.pop("neighbourhood")
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("a misspelt field must not validate")
