@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # apt needs root; use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test site check translations schema install install-test browser clean
+.PHONY: run test site check translations schema docs install install-test browser clean
 
 run: site ## Build the site and serve it with live preview on http://127.0.0.1:8000
 	$(BIN)/portal serve --host $(HOST) --port $(PORT)
@@ -28,6 +28,9 @@ translations: install ## Translation report: missing and outdated texts per lang
 
 schema: install ## Regenerate the JSON Schemas in schemas/
 	$(BIN)/portal schema
+
+docs: install schema ## Regenerate docs/riferimento-campi.md from the content types
+	$(BIN)/python scripts/field_reference.py
 
 install: $(VENV)/.installed
 

@@ -180,3 +180,9 @@ def test_mkdocs_failure_leaves_the_built_site_untouched(project, tmp_path):
         build(project, site, today=date(2026, 11, 22))
     assert tree_digest(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
+
+
+def test_no_paragraph_swallows_a_list(site):
+    for page in html_pages(site):
+        for paragraph in re.findall(r"<p>(.*?)</p>", page.read_text(encoding="utf-8"), re.S):
+            assert not re.search(r"\n\s*(- |\d+\. )", paragraph), (page, paragraph[:80])

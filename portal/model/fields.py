@@ -245,7 +245,7 @@ SCALARS = {
 }
 
 
-def _unwrap_optional(annotation):
+def unwrap_optional(annotation):
     if get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
         return args[0], True
@@ -254,7 +254,7 @@ def _unwrap_optional(annotation):
 
 def convert(annotation, node, ctx: Context, name: str):
     """Convert ``node`` to ``annotation``'s type, or record why not and return INVALID."""
-    annotation, optional = _unwrap_optional(annotation)
+    annotation, optional = unwrap_optional(annotation)
     if _null(node):
         if optional:
             return None

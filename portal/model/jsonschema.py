@@ -7,13 +7,12 @@ check and autocomplete the YAML while volunteers type.
 from __future__ import annotations
 
 import dataclasses
-import types
 import typing
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Literal, get_args, get_origin
 
-from .fields import LangCode, Pattern, Ref, Text, TimeZoneName, is_required
+from .fields import LangCode, Pattern, Ref, Text, TimeZoneName, is_required, unwrap_optional
 
 TIME = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -31,15 +30,9 @@ def _text_schema(languages) -> dict:
 
 
 def schema_of(annotation, languages) -> dict:
-    annotation, optional = _optional(annotation)
+    annotation, optional = unwrap_optional(annotation)
     schema = _schema(annotation, languages)
     return {"anyOf": [schema, {"type": "null"}]} if optional else schema
-
-
-def _optional(annotation):
-    if get_origin(annotation) in (typing.Union, types.UnionType):
-        return [a for a in get_args(annotation) if a is not type(None)][0], True
-    return annotation, False
 
 
 def _schema(annotation, languages) -> dict:
