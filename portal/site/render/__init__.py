@@ -1,0 +1,82 @@
+"""Pure rendering: ``render_site(content, today)`` returns every page of every language.
+
+No file is read or written here and nothing depends on MkDocs: the output is
+Markdown with front matter, plus a navigation tree per language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ...model import Content
+from .activities import (course_path, event_path, render_activities_index, render_course,
+                         render_event)
+from .context import Page, Renderer
+from .desks import desk_path, render_desk, render_desk_index
+from .grant import render_grant
+from .pages import page_path, render_home, render_page
+from .services import render_service, render_service_index, service_path
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str | None = None
+    children: tuple = field(default=())
+
+
+@dataclass(frozen=True)
+class Footer:
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class LanguageSite:
+    lang: str
+    pages: tuple[Page, ...]
+    nav: tuple[NavItem, ...]
+    footer: tuple[Footer, ...]
+    site_name: str
+
+
+def _section(title: str, index: Page, pages: list[Page]) -> NavItem:
+    return NavItem(title, None, (NavItem(index.title, index.path),)
+                   + tuple(NavItem(p.title, p.path) for p in pages))
+
+
+def render_language(content: Content, lang: str, today: date) -> LanguageSite:
+    def r() -> Renderer:  # a fresh renderer per page, so fallback notices stay per page
+        return Renderer(content, lang, today)
+
+    desks = [render_desk(r(), d) for d in content.desks.values()]
+    services = [render_service(r(), s) for s in content.services.values()]
+    courses = [render_course(r(), c) for c in content.courses.values()]
+    events = [render_event(r(), e) for e in content.events.values()]
+    pages = {p.id: render_page(r(), p) for p in content.pages.values()}
+    home, grant = render_home(r()), render_grant(r())
+    desk_index, service_index = render_desk_index(r()), render_service_index(r())
+    activity_index = render_activities_index(r())
+    strings = r()
+    nav = (
+        NavItem(home.title, home.path),
+        _section(strings.s("desks_title"), desk_index, desks),
+        NavItem(grant.title, grant.path),
+        _section(strings.s("services_title"), service_index, services),
+        _section(strings.s("activities_title"), activity_index, courses + events),
+    ) + tuple(NavItem(pages[p.id].title, pages[p.id].path)
+              for p in content.pages.values() if p.placement == "main")
+    footer = tuple(Footer(pages[p.id].title, pages[p.id].path)
+                   for p in content.pages.values() if p.placement == "footer")
+    everything = ([home, desk_index, *desks, grant, service_index, *services, activity_index,
+                   *courses, *events] + list(pages.values()))
+    return LanguageSite(lang, tuple(everything), nav, footer, strings.s("site_name"))
+
+
+def render_site(content: Content, today: date) -> tuple[LanguageSite, ...]:
+    return tuple(render_language(content, code, today) for code in content.codes)
+
+
+__all__ = ["LanguageSite", "NavItem", "Page", "course_path", "desk_path", "event_path",
+           "page_path", "render_site", "service_path"]

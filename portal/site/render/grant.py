@@ -1,0 +1,57 @@
+"""The heating-contribution page, generated from the grant rules in the content."""
+
+from __future__ import annotations
+
+from .context import Page, Renderer
+from .services import where_to_go
+
+PATH = "contributo-riscaldamento.md"
+
+
+def rule_lines(r: Renderer, rules) -> list[str]:
+    """One plain sentence per eligibility rule, in the reader's language."""
+    heating = r.either(r.s(f"heating_{kind}") for kind in rules.heating_types)
+    bands = r.either(r.s(f"band_{band}") for band in rules.bands)
+    lines = [
+        r.s("rule_tenancy", months=rules.min_tenancy_months, heating=heating),
+        r.s("rule_bands", bands=bands),
+        r.s("rule_isee", min=r.money(rules.isee.min), max=r.money(rules.isee.max)),
+    ]
+    lines.append(r.s("rule_arrears_plan") if rules.arrears_need_repayment_plan
+                 else r.s("rule_arrears_any"))
+    return lines
+
+
+def window_line(r: Renderer, window) -> str:
+    if window.opens and window.closes:
+        return r.s("window_between", start=r.short_date(window.opens),
+                   end=r.short_date(window.closes))
+    if window.closes:
+        return r.s("window_until", end=r.short_date(window.closes))
+    if window.opens:
+        return r.s("window_from", start=r.short_date(window.opens))
+    return r.s("window_unknown")
+
+
+def render_grant(r: Renderer) -> Page:
+    grant = r.content.heating_grant
+    rules = grant.rules
+    title = r.plain(grant.title)
+    rules_md = "\n".join(f"- {line}" for line in rule_lines(r, rules))
+    bring = "\n".join(f"- {r.inline(item)}" for item in grant.what_to_bring)
+    parts = [
+        f"# {title}",
+        r.block(grant.summary),
+        f"## {r.s('grant_who')}\n\n{r.s('grant_who_intro')}\n\n{rules_md}",
+        f"## {r.s('grant_how_much')}\n\n{r.s('grant_max', amount=r.money(rules.max_amount))}",
+        f"## {r.s('what_to_bring')}\n\n{bring}",
+        f"## {r.s('grant_how_to_apply')}\n\n{r.block(grant.how_to_apply)}\n\n"
+        f"{window_line(r, rules.application_window)}",
+    ]
+    if grant.what_happens_next:
+        parts.append(f"## {r.s('grant_next')}\n\n{r.block(grant.what_happens_next)}")
+    if grant.desks:
+        parts.append(f"## {r.s('service_where')}\n\n{where_to_go(r, grant.desks, PATH)}")
+    if grant.funding:
+        parts.append(f"## {r.s('grant_funding')}\n\n{r.block(grant.funding)}")
+    return r.page(PATH, title, "\n\n".join(parts), grant.updated)

@@ -1,0 +1,84 @@
+"""Service pages in the Italian public-service page order, and the team roles."""
+
+from __future__ import annotations
+
+from .context import Page, Renderer
+from .desks import contacts_list, desk_path, hours_summary, address_line
+
+FOLDER = "servizi"
+# (field, UI string of its heading), in the order of the Italian public-service model.
+SECTIONS = (
+    ("audience", "service_audience"),
+    ("how_to", "service_how_to"),
+    ("what_you_need", "service_what_you_need"),
+    ("what_you_get", "service_what_you_get"),
+    ("times", "service_times"),
+    ("costs", "service_costs"),
+)
+
+
+def service_path(service_id: str) -> str:
+    return f"{FOLDER}/{service_id}.md"
+
+
+def status_line(r: Renderer, status) -> str:
+    label = r.s(f"status_{status.state}")
+    line = f'<p class="portal-status portal-status--{status.state}">{r.s("status")}: {label}</p>'
+    if status.reason:
+        line += "\n\n" + r.block(status.reason)
+    return line
+
+
+def where_to_go(r: Renderer, desk_ids, here: str) -> str:
+    lines = []
+    for desk_id in desk_ids:
+        desk = r.content.desks[desk_id]
+        name = r.link(desk_path(desk_id), r.plain(desk.name), here)
+        lines.append(f"- {name}: {address_line(r, desk)} — {hours_summary(r, desk)}")
+    return "\n".join(lines)
+
+
+def roles_list(r: Renderer, role_ids, here: str) -> str:
+    return "\n".join(
+        f"- {r.link(f'{FOLDER}/index.md', r.plain(r.content.roles[i].title), here)}"
+        for i in role_ids)
+
+
+def render_service(r: Renderer, service) -> Page:
+    here = service_path(service.id)
+    title = r.plain(service.title)
+    parts = [f"# {title}", r.block(service.summary), status_line(r, service.status)]
+    for field, heading in SECTIONS:
+        text = getattr(service, field)
+        if text is not None:
+            parts.append(f"## {r.s(heading)}\n\n{r.block(text)}")
+    if service.desks:
+        parts.append(f"## {r.s('service_where')}\n\n{where_to_go(r, service.desks, here)}")
+    if service.roles:
+        parts.append(f"## {r.s('service_roles')}\n\n{roles_list(r, service.roles, here)}")
+    if service.contacts:
+        parts.append(f"## {r.s('contacts')}\n\n{contacts_list(r, service.contacts)}")
+    return r.page(here, title, "\n\n".join(parts), service.updated)
+
+
+def render_role(r: Renderer, role) -> str:
+    count = f" ({r.s('people_count', count=role.people)})" if role.people > 1 else ""
+    parts = [f"### {r.plain(role.title)}{count}", r.block(role.helps_with)]
+    if role.ask_about:
+        asks = "\n".join(f"- {r.inline(item)}" for item in role.ask_about)
+        parts.append(f"{r.s('ask_about')}\n\n{asks}")
+    return "\n\n".join(parts)
+
+
+def render_service_index(r: Renderer) -> Page:
+    here = f"{FOLDER}/index.md"
+    title = r.s("services_title")
+    parts = [f"# {title}", r.s("services_intro")]
+    for service in r.content.services.values():
+        link = r.link(service_path(service.id), r.plain(service.title), here)
+        parts.append(f"- **{link}** — {r.inline(service.summary)}")
+    parts.append(f"## {r.s('team_title')}\n\n{r.s('team_intro')}")
+    parts.extend(render_role(r, role) for role in r.content.roles.values())
+    updated = max([s.updated for s in r.content.services.values()]
+                  + [role.updated for role in r.content.roles.values()])
+    return r.page(here, title, "\n\n".join(parts), updated)
