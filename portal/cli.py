@@ -21,7 +21,8 @@ def print_problems(problems, show_warnings: bool) -> None:
 def fail_with(problems) -> None:
     print_problems(problems, False)
     errors = [p for p in problems if p.severity == "error"]
-    raise click.ClickException(f"{len(errors)} errori nei contenuti: correggili e riprova.")
+    raise click.ClickException(
+        f"{plural(len(errors), 'errore', 'errori')} nei contenuti: correggili e riprova.")
 
 
 @click.group()
@@ -44,11 +45,16 @@ def check(root, show_warnings):
     problems = result if isinstance(result, Problems) else result.problems
     print_problems(problems.sorted(), show_warnings)
     errors, warnings = len(problems.errors), len(problems.warnings)
+    counted = f"{plural(warnings, 'avviso', 'avvisi')}"
     if errors:
-        click.echo(f"{errors} errori da correggere, {warnings} avvisi.", err=True)
+        click.echo(f"{plural(errors, 'errore', 'errori')} da correggere, {counted}.", err=True)
         sys.exit(1)
-    click.echo(f"Contenuti corretti. {warnings} avvisi (traduzioni mancanti: vedi "
-               "`portal translations`).")
+    click.echo(f"Contenuti corretti. {counted} (traduzioni mancanti: vedi "
+               "`make translations`).")
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 @main.command()
@@ -92,7 +98,9 @@ def schema(root, out):
     from .model.jsonschema import document
 
     result = check_content(root)
-    languages = ("it", "en") if isinstance(result, Problems) else result.codes
+    if isinstance(result, Problems):
+        fail_with(result.sorted())  # the schemas list the site's languages, so they must load
+    languages = result.codes
     folder = out if out.is_absolute() else root / out
     folder.mkdir(parents=True, exist_ok=True)
     for name, cls in schema_types():

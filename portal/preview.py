@@ -9,6 +9,7 @@ version, reloads the page, or shows the content errors on top of the page.
 from __future__ import annotations
 
 import json
+import logging
 import mimetypes
 import threading
 import time
@@ -19,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 from .model import ContentError
 from .site.build import BuildFailed, build
 
+log = logging.getLogger("portal.preview")
 WATCHED = ("content", "site_config", "mkdocs.yml")
 RELOAD_JS = """(function(){var v=null;function poll(){fetch('/__portal/status').then(function(r){
 return r.json()}).then(function(s){if(v!==null&&s.version!==v){location.reload();return}v=s.version;
@@ -57,6 +59,10 @@ class Preview:
             errors = [p.format() for p in exc.problems]
         except BuildFailed as exc:
             errors = [str(exc)]
+        except Exception as exc:  # noqa: BLE001 - the preview must outlive any bug
+            log.exception("build crashed")
+            errors = [f"errore interno durante la costruzione ({type(exc).__name__}: {exc}); "
+                      "il sito mostrato è l'ultimo costruito"]
         else:
             errors = []
             self.echo(f"Sito aggiornato: {result.pages} pagine in {len(result.languages)} lingue.")

@@ -15,6 +15,9 @@ from pathlib import Path
 from .model import Content
 
 
+NEW_FILE: dict = {}  # marker: the file is not committed yet
+
+
 @dataclass
 class LanguageReport:
     code: str
@@ -30,13 +33,15 @@ def blame_times(root: Path, file: str, cache: dict) -> dict | None:
     """line number -> time it was last changed (uncommitted lines count as now)."""
     if file in cache:
         return cache[file]
+    now = int(time.time())
     try:
         out = subprocess.run(["git", "-C", str(root), "blame", "--line-porcelain", "--", file],
                              capture_output=True, text=True, check=True, timeout=60).stdout
     except (subprocess.CalledProcessError, FileNotFoundError, subprocess.TimeoutExpired):
-        cache[file] = None
-        return None
-    times, line, now = {}, None, int(time.time())
+        # A file git does not track yet is all new: every line changed now.
+        cache[file] = NEW_FILE if _inside_git(root) else None
+        return cache[file]
+    times, line = {}, None
     for row in out.splitlines():
         parts = row.split()
         if len(parts) >= 3 and len(parts[0]) == 40 and parts[1].isdigit() and parts[2].isdigit():
@@ -48,11 +53,21 @@ def blame_times(root: Path, file: str, cache: dict) -> dict | None:
     return times
 
 
+def _inside_git(root: Path) -> bool:
+    try:
+        return subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                              capture_output=True, timeout=30).returncode == 0
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return False
+
+
 def _changed(root, where, cache) -> int | None:
     file, first, last = where
     times = blame_times(root, file, cache)
     if times is None:
         return None
+    if times is NEW_FILE:
+        return int(time.time())
     values = [times.get(n) for n in range(first, last + 1) if times.get(n) is not None]
     return max(values) if values else None
 

@@ -37,7 +37,7 @@ def test_check_prints_one_line_per_problem_and_fails(project):
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith(f"content/desks/celadina.yml:{line}:")
     assert "«25:00» non è un orario valido" in lines[0]
-    assert lines[-1] == "1 errori da correggere, 0 avvisi."
+    assert lines[-1] == "1 errore da correggere, 0 avvisi."
     assert "Traceback" not in result.stderr
 
 
@@ -92,6 +92,13 @@ def test_translations_reports_missing_and_outdated(project):
 def test_translations_without_git_says_it_cannot_tell(project):
     result = portal(project, "translations")
     assert "git non disponibile" in result.stdout
+
+
+def test_new_uncommitted_files_are_not_outdated(project):
+    git(project, "init", "-q")
+    result = portal(project, "translations")
+    row = next(line for line in result.stdout.splitlines() if line.startswith("en "))
+    assert "git non disponibile" not in row and row.split()[-2:] == ["0", "0"]
 
 
 def test_published_schemas_are_up_to_date():

@@ -136,7 +136,7 @@ def test_reference_to_a_desk_that_does_not_exist(project):
         "end: 2027-05-10 09:00", "end: 2027-05-10 12:00"))
     problem = only_problem(project)
     assert (problem.file, problem.line, problem.field) == (EVENT_FILE, 10, "place.desk")
-    assert "non esiste nessun elemento «celadna» tra desks" in problem.message()
+    assert "non esiste nessun elemento «celadna» tra sportelli" in problem.message()
     assert "Forse intendevi «celadina»?" in problem.message()
 
 
@@ -261,3 +261,37 @@ def test_not_yet_available_contact_cannot_have_a_value(project):
     path.write_text(text, encoding="utf-8")
     problem = only_problem(project)
     assert (problem.file, problem.code) == ("site_config/contacts.yml", "contact.value_unexpected")
+
+
+def test_wrong_id_does_not_cascade_into_reference_errors(project):
+    write(project, DESK_FILE, DESK.replace("id: celadina", "id: Celadina"))
+    problem = only_problem(project)
+    assert (problem.line, problem.code) == (1, "value.slug")
+
+
+def test_unquoted_colon_in_a_text(project):
+    write(project, DESK_FILE, DESK.replace("  en: Celadina desk", "  en: Celadina: the desk"))
+    problem = only_problem(project)
+    assert (problem.file, problem.line, problem.code) == (DESK_FILE, 5, "yaml.colon")
+    assert "tra virgolette" in problem.message()
+
+
+def test_translated_placeholder_is_caught(project):
+    path = project / "site_config/strings/en.yml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("rule_isee:"))
+    path.write_text(text.replace("from {min} to {max}", "from {minimum} to {max}"),
+                    encoding="utf-8")
+    problem = only_problem(project)
+    assert (problem.file, problem.line, problem.field) == ("site_config/strings/en.yml", number,
+                                                           "rule_isee")
+    assert "servono {max} {min}" in problem.message()
+
+
+def test_yes_is_not_a_boolean(project):
+    write(project, DESK_FILE, DESK.replace("  street: via Pizzo Tre Signori 2",
+                                           "  street: via Pizzo Tre Signori 2\n  confirmed: sì"))
+    problem = only_problem(project)
+    assert (problem.line, problem.code) == (9, "value.bool")
+    assert "scrivi true oppure false" in problem.message()

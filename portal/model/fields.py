@@ -145,9 +145,10 @@ def convert_bool(node, ctx, name, markers=()):
     value = _scalar(node, ctx, name, "true o false")
     if value is INVALID:
         return value
-    if value.lower() in ("true", "sì", "si", "yes"):
+    # Only true/false, as JSON Schema and editors expect; the message says so.
+    if value.lower() == "true":
         return True
-    if value.lower() in ("false", "no"):
+    if value.lower() == "false":
         return False
     ctx.error(node, "value.bool", name, value=value)
     return INVALID
@@ -185,7 +186,7 @@ def convert_time(node, ctx, name, markers=()):
     value = _scalar(node, ctx, name, "orario")
     if value is INVALID:
         return value
-    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", value)
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         ctx.error(node, "value.time", name, value=value)
         return INVALID

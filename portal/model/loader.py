@@ -7,6 +7,7 @@ forms service call ``load``, so a rule or a capacity is written only once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +95,11 @@ def _load_file(root, path, cls, problems, languages, references, texts):
     return convert_object(cls, node, ctx), node
 
 
+def placeholders(template: str) -> set[str]:
+    """The {names} the site fills in; a translation must keep exactly the same ones."""
+    return set(re.findall(r"{(\w*)}", template))
+
+
 def _load_strings(root: Path, codes, problems: Problems, texts: list) -> dict:
     folder = root / STRINGS_DIR
     strings: dict[str, dict] = {}
@@ -125,6 +131,9 @@ def _load_strings(root: Path, codes, problems: Problems, texts: list) -> dict:
             if key not in source:
                 problems.add(display, mark_of(value), "strings.unknown_key", key,
                              key=key, hint=suggestion(key, source))
+            elif placeholders(strings[code][key]) != placeholders(source[key]):
+                problems.add(display, mark_of(value), "strings.placeholders", key,
+                             expected=" ".join(f"{{{name}}}" for name in sorted(placeholders(source[key]))) or "-")
     for key in source:
         values = {code: strings[code][key] for code in codes if key in strings[code]}
         lines = {code: (nodes[code][key][0], nodes[code][key][1].start_mark.line + 1,
@@ -151,7 +160,7 @@ def _load_type(root, kind: ContentType, problems, languages, references, texts, 
         if value is INVALID:
             # Remember its id (or, if unreadable, its file name) so references to it do not
             # cascade into more errors.
-            broken.update(_raw_id(node) if node is not None else {path.stem})
+            broken.update(_raw_id(node) | {path.stem})
             continue
         display = _relative(root, path)
         if value.id in items:
@@ -167,11 +176,14 @@ def _load_type(root, kind: ContentType, problems, languages, references, texts, 
     return items
 
 
+LABELS = {"contacts": "Contatti", **{kind.name: kind.label for kind in CONTENT_TYPES}}
+
+
 def _check_references(references, loaded: dict, broken: dict, problems: Problems) -> None:
     for kind, ref, mark, name, path in references:
         known = loaded.get(kind, {})
         if ref not in known and ref not in broken.get(kind, ()):
-            problems.add(path, mark, "ref.unknown", name, kind=kind, id=ref,
+            problems.add(path, mark, "ref.unknown", name, kind=LABELS[kind].lower(), id=ref,
                          hint=suggestion(ref, known), known=", ".join(known) or "-")
 
 

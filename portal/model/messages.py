@@ -20,6 +20,12 @@ MESSAGES = {
         "en": "the indentation is inconsistent: entries at the same level must start in the same "
               "column, with a space after each 'key:'. Check this line and the one above.",
     },
+    "yaml.colon": {
+        "it": "qui c'è un «: » che YAML non si aspetta: se è dentro un testo, metti tutto il testo "
+              "tra virgolette (es. it: \"Orari: mercoledì\"); altrimenti controlla il rientro.",
+        "en": "there is an unexpected ': ' here: if it is inside a text, put the whole text in "
+              "quotes (e.g. en: \"Hours: Wednesday\"); otherwise check the indentation.",
+    },
     "yaml.syntax": {
         "it": "il file non è YAML valido ({reason}). Controlla virgolette e due punti su questa riga.",
         "en": "the file is not valid YAML ({reason}). Check quotes and colons on this line.",
@@ -114,6 +120,12 @@ MESSAGES = {
     "strings.unknown_key": {
         "it": "la voce «{key}» non esiste nel file italiano, quindi non viene mai usata.{hint}",
         "en": "the entry '{key}' does not exist in the Italian file, so it is never used.{hint}",
+    },
+    "strings.placeholders": {
+        "it": "le parole tra graffe vanno lasciate come nell'italiano, senza tradurle: qui "
+              "servono {expected}.",
+        "en": "the words in braces must stay as in the Italian, untranslated: this needs "
+              "{expected}.",
     },
     "id.duplicate": {"it": "l'id «{id}» è già usato in {other}: scegli un id diverso.",
                      "en": "the id '{id}' is already used in {other}: choose another id."},

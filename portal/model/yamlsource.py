@@ -14,7 +14,6 @@ from .problems import Problems
 
 # PyYAML's own wording for indentation trouble, mapped to one plain message.
 _INDENT_HINTS = (
-    "mapping values are not allowed here",
     "did not find expected key",
     "expected <block end>",
     "did not find expected '-' indicator",
@@ -64,7 +63,9 @@ def parse(text: str, path, problems: Problems):
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = f"{exc.context or ''} {exc.problem or ''}".strip()
-        if any(hint in reason for hint in _INDENT_HINTS):
+        if "mapping values are not allowed here" in reason:
+            problems.add(path, where, "yaml.colon")
+        elif any(hint in reason for hint in _INDENT_HINTS):
             problems.add(path, where, "yaml.indent")
         else:
             problems.add(path, where, "yaml.syntax", reason=reason)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from babel.dates import format_date, format_datetime, format_time, get_day_names
+from babel.dates import format_date, format_time, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
@@ -120,7 +120,7 @@ class Renderer:
         return f"{self.time(opens)}–{self.time(closes)}"
 
     def datetime(self, moment: datetime) -> str:
-        return format_datetime(moment, "medium", locale=self.locale)
+        return f"{self.short_date(moment.date())}, {self.time(moment.time())}"
 
     def weekday(self, name: str) -> str:
         names = get_day_names("wide", locale=self.locale)
