@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from babel.dates import format_date, format_time, get_day_names
 from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
 
 from ...model import Content, Text
 from ...model.schedule import WEEKDAYS
@@ -128,9 +128,6 @@ class Renderer:
 
     def money(self, amount: Decimal) -> str:
         return format_currency(amount, "EUR", locale=self.locale)
-
-    def number(self, value) -> str:
-        return format_decimal(value, locale=self.locale)
 
     def either(self, items) -> str:
         return format_list(list(items), style="or", locale=self.locale)
