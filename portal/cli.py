@@ -121,19 +121,33 @@ def schema_types():
               help="Rebuild and reload the browser when content changes.")
 @click.pass_obj
 def serve(root, host, port, watch):
-    """Build the site and serve it on http://HOST:PORT, with live preview."""
+    """Build the site and serve it with the forms service on http://HOST:PORT.
+
+    One process, for previews and the embedded default (SQLite). Settings come from
+    PORTAL_DATABASE_URL, PORTAL_SECRET_KEY and PORTAL_RATE_LIMITS; production runs
+    forms_service.wsgi:app under gunicorn behind nginx instead.
+    """
     from werkzeug.serving import run_simple
 
-    from .preview import Preview, static_app
+    from forms_service import create_app
+
+    from .preview import Preview, QuietRequestHandler, combined_app, static_app
 
     site_dir = root / "site"
     preview = Preview(root, site_dir, echo=lambda line: click.echo(line, err=True))
     if not preview.rebuild() and not site_dir.exists():
         raise click.ClickException("nessun sito da servire: correggi gli errori qui sopra.")
+    try:
+        service = create_app(root=root)
+    except ContentError as exc:
+        fail_with(exc.problems)
+    except ValueError as exc:  # a malformed setting: the message names it
+        raise click.ClickException(str(exc)) from exc
     if watch:
         preview.start_watching()
+    app = combined_app(static_app(site_dir, preview if watch else None), service)
     click.echo(f"Portale su http://{host}:{port}/ (Ctrl+C per fermare).")
-    run_simple(host, port, static_app(site_dir, preview if watch else None), threaded=True)
+    run_simple(host, port, app, threaded=True, request_handler=QuietRequestHandler)
 
 
 if __name__ == "__main__":

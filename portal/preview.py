@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from .model import ContentError
@@ -92,6 +93,14 @@ class Preview:
             return {"version": self.version, "errors": list(self.errors)}
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    """Access log without query strings: cancel links carry a private token there."""
+
+    def log_request(self, code="-", size="-"):
+        path = self.path.split("?", 1)[0]
+        self.log("info", '"%s %s" %s %s', self.command, path, code, size)
+
+
 def resolve(site_dir: Path, url_path: str) -> Path | None:
     """The file for a URL path inside ``site_dir``, never outside it."""
     target = (site_dir / url_path.lstrip("/")).resolve()
@@ -114,6 +123,21 @@ def static_app(site_dir: Path, preview: Preview | None = None):
         else:
             response = _file_response(site_dir, request, preview is not None)
         return response(environ, start_response)
+
+    return app
+
+
+SERVICE_PREFIXES = ("/api/", "/moduli/")
+
+
+def combined_app(static, service):
+    """One address for both: the forms service under /api/ and /moduli/, the site elsewhere
+    (the same layout as the nginx configuration in docs/operators.md)."""
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        target = service if path.startswith(SERVICE_PREFIXES) or path == "/api" else static
+        return target(environ, start_response)
 
     return app
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from .fields import Text, TimeZoneName, child
 
+LOCAL_TIMEZONE = "Europe/Rome"  # the default of every schedule and event
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -66,7 +67,7 @@ class Opening:
 @dataclass(frozen=True)
 class Schedule:
     weekly: tuple[Slot, ...] = doc("Le aperture di ogni settimana.")
-    timezone: Annotated[str, TimeZoneName] = doc("Fuso orario IANA.", default="Europe/Rome")
+    timezone: Annotated[str, TimeZoneName] = doc("Fuso orario IANA.", default=LOCAL_TIMEZONE)
     exceptions: tuple[ScheduleException, ...] = doc(
         "Chiusure e aperture straordinarie in date precise.", default=())
     valid_from: date | None = doc("Primo giorno in cui vale l'orario (vuoto = da sempre).", default=None)

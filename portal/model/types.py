@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from .fields import SLUG, LangCode, Ref, Text, TimeZoneName, child
-from .schedule import Schedule, doc
+from .schedule import LOCAL_TIMEZONE, Schedule, doc
 
 Id = Annotated[str, SLUG]
 DeskRef = Annotated[str, Ref("desks")]
@@ -153,7 +153,7 @@ class Event:
     languages: tuple[Lang, ...] = doc("Lingue parlate all'evento.", default=("it",))
     signup: SignupWindow | None = doc("Quando ci si può iscrivere online.", default=None)
     timezone: Annotated[str, TimeZoneName] = doc("Fuso orario IANA delle date.",
-                                                 default="Europe/Rome")
+                                                 default=LOCAL_TIMEZONE)
 
     def check(self, node, ctx, name):
         if not self.date_to_be_confirmed:

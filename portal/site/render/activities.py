@@ -7,7 +7,7 @@ from datetime import datetime
 from babel import Locale
 
 from .context import Page, Renderer
-from .desks import address_line, desk_path
+from .desks import desk_path
 from .services import status_line, where_to_go
 
 FOLDER = "corsi-ed-eventi"
@@ -38,7 +38,7 @@ def event_place(r: Renderer, event, here: str) -> str:
     place = event.place
     if place.desk:
         desk = r.content.desks[place.desk]
-        line = f"{r.link(desk_path(desk.id), r.plain(desk.name), here)} — {address_line(r, desk)}"
+        line = f"{r.link(desk_path(desk.id), r.plain(desk.name), here)} — {r.desk_address(desk)}"
     else:
         line = place.address
     return f"{line} — {r.inline(place.note)}" if place.note else line

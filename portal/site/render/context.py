@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import date
 
-from babel.dates import format_date, format_time, get_day_names
-from babel.lists import format_list
-from babel.numbers import format_currency
-
+from ...formats import Formats
 from ...model import Content, Text
-from ...model.schedule import WEEKDAYS
 
 
 LIST_ITEM = re.compile(r"^(\s{0,3})([-*+]|\d+[.)])\s")
@@ -53,34 +48,14 @@ class Page:
         return f"---\n{header}\n---\n\n{self.body.strip()}\n"
 
 
-@dataclass
-class Renderer:
+class Renderer(Formats):
     """Renders texts in one language and remembers whether any fell back to Italian."""
 
-    content: Content
-    lang: str
-    today: date
-    fell_back: bool = field(default=False)
-
-    @property
-    def source(self) -> str:
-        return self.content.source_language
-
-    @property
-    def locale(self):
-        return self.content.language(self.lang).locale
+    def __init__(self, content: Content, lang: str, today: date):
+        super().__init__(content, lang)
+        self.today = today
 
     # --- texts -------------------------------------------------------------------------
-    def s(self, key: str, **params) -> str:
-        """A UI string from site_config/strings, in this language or else Italian."""
-        table = self.content.strings.get(self.lang, {})
-        if key in table:
-            template = table[key]
-        else:
-            template = self.content.strings[self.source][key]
-            self.fell_back = self.fell_back or self.lang != self.source
-        return template.format(**params) if params else template
-
     def inline(self, text: Text | None) -> str:
         if text is None:
             return ""
@@ -105,32 +80,6 @@ class Renderer:
         value, fallback = text.resolve(self.lang, self.source)
         self.fell_back = self.fell_back or fallback
         return value
-
-    # --- formats (CLDR conventions of the language) ------------------------------------
-    def date(self, day: date) -> str:
-        return format_date(day, "full", locale=self.locale)
-
-    def short_date(self, day: date) -> str:
-        return format_date(day, "long", locale=self.locale)
-
-    def time(self, moment: time) -> str:
-        return format_time(moment, "short", locale=self.locale)
-
-    def hours(self, opens: time, closes: time) -> str:
-        return f"{self.time(opens)}–{self.time(closes)}"
-
-    def datetime(self, moment: datetime) -> str:
-        return f"{self.short_date(moment.date())}, {self.time(moment.time())}"
-
-    def weekday(self, name: str) -> str:
-        names = get_day_names("wide", locale=self.locale)
-        return names[WEEKDAYS.index(name)]
-
-    def money(self, amount: Decimal) -> str:
-        return format_currency(amount, "EUR", locale=self.locale)
-
-    def either(self, items) -> str:
-        return format_list(list(items), style="or", locale=self.locale)
 
     # --- links and shared fragments ----------------------------------------------------
     def link(self, target: str, label: str, here: str) -> str:

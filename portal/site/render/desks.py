@@ -12,21 +12,6 @@ def desk_path(desk_id: str) -> str:
     return f"{FOLDER}/{desk_id}.md"
 
 
-def address_line(r: Renderer, desk) -> str:
-    if desk.address is None:
-        return r.s("address_unknown")
-    line = f"{desk.address.street}, {desk.address.city}"
-    if not desk.address.confirmed:
-        line += f" ({r.s('to_be_confirmed')})"
-    return line
-
-
-def hours_summary(r: Renderer, desk) -> str:
-    """'Wednesday 9:00 AM–12:00 PM' for lists and service pages."""
-    slots = sorted(desk.schedule.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens))
-    return "; ".join(f"{r.weekday(s.day)} {r.hours(s.opens, s.closes)}" for s in slots)
-
-
 def hours_table(r: Renderer, desk) -> str:
     slots = sorted(desk.schedule.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens))
     rows = [f"| {r.s('day')} | {r.s('hours')} |", "| --- | --- |"]
@@ -82,7 +67,7 @@ def render_desk(r: Renderer, desk) -> Page:
     parts = [f"# {title}"]
     if desk.summary:
         parts.append(r.block(desk.summary))
-    parts.append(f"## {r.s('where')}\n\n{address_line(r, desk)}")
+    parts.append(f"## {r.s('where')}\n\n{r.desk_address(desk)}")
     if desk.address and desk.address.note:
         parts.append(r.block(desk.address.note))
     parts.append(f"## {r.s('opening_hours')}\n\n{hours_table(r, desk)}")
@@ -108,7 +93,7 @@ def render_desk_index(r: Renderer) -> Page:
     rows = [f"| {r.s('desk')} | {r.s('where')} | {r.s('opening_hours')} |", "| --- | --- | --- |"]
     for desk in r.content.desks.values():
         name = r.link(desk_path(desk.id), r.plain(desk.name), here)
-        rows.append(f"| {name} | {address_line(r, desk)} | {hours_summary(r, desk)} |")
+        rows.append(f"| {name} | {r.desk_address(desk)} | {r.desk_hours(desk)} |")
     parts.append("\n".join(rows))
     updated = max(desk.updated for desk in r.content.desks.values())
     return r.page(here, title, "\n\n".join(parts), updated)

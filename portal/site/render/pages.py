@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .context import Page, Renderer
-from .desks import desk_path, hours_summary, address_line
+from .desks import desk_path
 
 
 def page_path(page_id: str) -> str:
@@ -42,7 +42,7 @@ def render_home(r: Renderer) -> Page:
     parts = [f"# {title}", r.s("home_intro"), f"## {r.s('desks_title')}"]
     for desk in r.content.desks.values():
         link = r.link(desk_path(desk.id), r.plain(desk.name), here)
-        parts.append(f"- **{link}**: {hours_summary(r, desk)} — {address_line(r, desk)}")
+        parts.append(f"- **{link}**: {r.desk_hours(desk)} — {r.desk_address(desk)}")
     cards = [f"-   **{r.link(path, label, here)}**\n\n    {text}"
              for path, label, text in home_links(r)]
     parts.append(f"## {r.s('home_what')}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .context import Page, Renderer
-from .desks import contacts_list, desk_path, hours_summary, address_line
+from .desks import contacts_list, desk_path
 
 FOLDER = "servizi"
 # (field, UI string of its heading), in the order of the Italian public-service model.
@@ -34,7 +34,7 @@ def where_to_go(r: Renderer, desk_ids, here: str) -> str:
     for desk_id in desk_ids:
         desk = r.content.desks[desk_id]
         name = r.link(desk_path(desk_id), r.plain(desk.name), here)
-        lines.append(f"- {name}: {address_line(r, desk)} — {hours_summary(r, desk)}")
+        lines.append(f"- {name}: {r.desk_address(desk)} — {r.desk_hours(desk)}")
     return "\n".join(lines)
 
 

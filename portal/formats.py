@@ -1,0 +1,76 @@
+"""Language-aware formats shared by the site renderer and the forms service.
+
+Dates, times, money and lists follow each language's CLDR conventions (Babel);
+UI strings come from site_config/strings and fall back to Italian.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from babel.dates import format_date, format_time, get_day_names
+from babel.lists import format_list
+from babel.numbers import format_currency
+
+from .model import Content
+from .model.schedule import WEEKDAYS
+
+
+class Formats:
+    def __init__(self, content: Content, lang: str):
+        self.content, self.lang = content, lang
+        self.fell_back = False  # set when a string or text had to fall back to Italian
+
+    @property
+    def source(self) -> str:
+        return self.content.source_language
+
+    @property
+    def locale(self):
+        return self.content.language(self.lang).locale
+
+    def s(self, key: str, **params) -> str:
+        """A UI string from site_config/strings, in this language or else Italian."""
+        table = self.content.strings.get(self.lang, {})
+        if key in table:
+            template = table[key]
+        else:
+            template = self.content.strings[self.source][key]
+            self.fell_back = self.fell_back or self.lang != self.source
+        return template.format(**params) if params else template
+
+    def date(self, day: date) -> str:
+        return format_date(day, "full", locale=self.locale)
+
+    def short_date(self, day: date) -> str:
+        return format_date(day, "long", locale=self.locale)
+
+    def time(self, moment: time) -> str:
+        return format_time(moment, "short", locale=self.locale)
+
+    def hours(self, opens: time, closes: time) -> str:
+        return f"{self.time(opens)}–{self.time(closes)}"
+
+    def datetime(self, moment: datetime) -> str:
+        return f"{self.short_date(moment.date())}, {self.time(moment.time())}"
+
+    def weekday(self, name: str) -> str:
+        return get_day_names("wide", locale=self.locale)[WEEKDAYS.index(name)]
+
+    def money(self, amount: Decimal) -> str:
+        return format_currency(amount, "EUR", locale=self.locale)
+
+    def either(self, items) -> str:
+        return format_list(list(items), style="or", locale=self.locale)
+
+    def desk_address(self, desk) -> str:
+        if desk.address is None:
+            return self.s("address_unknown")
+        line = f"{desk.address.street}, {desk.address.city}"
+        return line if desk.address.confirmed else f"{line} ({self.s('to_be_confirmed')})"
+
+    def desk_hours(self, desk) -> str:
+        """'Wednesday 9:00 AM–12:00 PM' for lists, service pages and the forms."""
+        slots = sorted(desk.schedule.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens))
+        return "; ".join(f"{self.weekday(s.day)} {self.hours(s.opens, s.closes)}" for s in slots)
