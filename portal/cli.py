@@ -150,5 +150,29 @@ def serve(root, host, port, watch):
     run_simple(host, port, app, threaded=True, request_handler=QuietRequestHandler)
 
 
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@click.pass_obj
+def purge(root, dry_run):
+    """Delete form data past its retention period (site_config/forms.yml). Run it daily."""
+    from datetime import datetime, timezone
+
+    from forms_service.config import load_settings
+    from forms_service.db import Database
+    from forms_service.retention import purge as purge_data
+
+    try:
+        content = load(root)
+    except ContentError as exc:
+        fail_with(exc.problems)
+    settings = load_settings(root)
+    database = Database(settings["PORTAL_DATABASE_URL"], root)
+    database.migrate()
+    done = purge_data(database, content, datetime.now(timezone.utc), dry_run)
+    verb = "da cancellare" if dry_run else "cancellate"
+    click.echo(f"Pre-domande {verb}: {done.pre_applications}. "
+               f"Iscrizioni {verb}: {done.registrations}.")
+
+
 if __name__ == "__main__":
     main()

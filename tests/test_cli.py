@@ -10,7 +10,8 @@ import jsonschema
 import yaml
 
 from portal.cli import schema_types
-from portal.model import load
+from portal.model import CONTENT_TYPES, load
+from portal.model.loader import SETTINGS_FILES
 from portal.model.jsonschema import document
 
 from .helpers import PORTAL, ROOT
@@ -109,6 +110,20 @@ def test_published_schemas_are_up_to_date():
             f"schemas/{name}.schema.json is stale: run `make schema`"
 
 
+def schema_locations() -> dict:
+    """Each schema's files, from the same registry the loader uses."""
+    found = {kind.name: kind.location if kind.single else f"{kind.location}/*.yml"
+             for kind in CONTENT_TYPES}
+    found.update({name: location for name, (_, location) in SETTINGS_FILES.items()})
+    return found
+
+
+def test_editor_settings_map_every_schema_to_its_files():
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text("utf-8"))
+    expected = {f"schemas/{name}.schema.json": glob for name, glob in schema_locations().items()}
+    assert settings["yaml.schemas"] == expected
+
+
 class Yaml12Loader(yaml.SafeLoader):
     """Reads YAML roughly as editors do (YAML 1.2): dates and times stay strings."""
 
@@ -119,11 +134,7 @@ Yaml12Loader.yaml_implicit_resolvers = {
 
 
 def test_schemas_accept_every_shipped_file_and_reject_a_typo():
-    locations = {"desks": "content/desks/*.yml", "roles": "content/team/*.yml",
-                 "services": "content/services/*.yml", "courses": "content/courses/*.yml",
-                 "events": "content/events/*.yml", "pages": "content/pages/*.yml",
-                 "heating_grant": "content/heating-grant.yml",
-                 "languages": "site_config/languages.yml", "contacts": "site_config/contacts.yml"}
+    locations = schema_locations()
     for name, pattern in locations.items():
         schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
         files = sorted(ROOT.glob(pattern))

@@ -47,9 +47,15 @@ def test_every_content_type_is_in_the_guide_and_the_reference():
 
 
 def test_every_setting_is_documented():
+    from forms_service.config import SETTINGS
+
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"| `{setting.name}` | " in readme, f"{setting.name} has no row in README"
+        if setting.default:
+            assert f"`{setting.default}`" in readme, f"README shows a stale default for {setting.name}"
     used = set()
-    for path in (ROOT / "portal").rglob("*.py"):
+    for path in [*(ROOT / "portal").rglob("*.py"), *(ROOT / "forms_service").rglob("*.py")]:
         used |= set(re.findall(r"\"(PORTAL_[A-Z_]+)\"", path.read_text(encoding="utf-8")))
     assert used, "no settings found"
     for name in sorted(used):

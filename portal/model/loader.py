@@ -15,7 +15,7 @@ import yaml
 
 from .fields import INVALID, Context, Text, convert_object, suggestion
 from .problems import WARNING, ContentError, Problems
-from .settings import ContactsFile, Language, LanguagesFile
+from .settings import ContactsFile, FormsFile, Language, LanguagesFile
 from .types import Course, Desk, Event, HeatingGrant, Page, Role, Service
 from .yamlsource import mark_of, read
 
@@ -46,6 +46,7 @@ CONTENT_TYPES = (
 SETTINGS_FILES = {
     "languages": (LanguagesFile, "site_config/languages.yml"),
     "contacts": (ContactsFile, "site_config/contacts.yml"),
+    "forms": (FormsFile, "site_config/forms.yml"),
 }
 STRINGS_DIR = "site_config/strings"
 
@@ -56,6 +57,7 @@ class Content:
     languages: tuple[Language, ...]
     strings: dict  # lang -> {key: text}
     contacts: dict
+    forms: FormsFile
     desks: dict
     roles: dict
     services: dict
@@ -88,6 +90,9 @@ def _relative(root: Path, path: Path) -> str:
 
 def _load_file(root, path, cls, problems, languages, references, texts):
     display = _relative(root, path)
+    if not path.exists():
+        problems.add(display, (1, 1), "file.missing", path=display)
+        return INVALID, None
     node = read(path, problems, display)
     if node is None:
         return INVALID, None
@@ -208,6 +213,8 @@ def check(root: Path) -> Content | Problems:
     cls, location = SETTINGS_FILES["contacts"]
     contacts_file, _ = _load_file(root, root / location, cls, problems, codes, references, texts)
     contacts = {} if contacts_file is INVALID else {c.id: c for c in contacts_file.contacts}
+    cls, location = SETTINGS_FILES["forms"]
+    forms_file, _ = _load_file(root, root / location, cls, problems, codes, references, texts)
     strings = _load_strings(root, codes, problems, texts)
     loaded, broken = {"contacts": contacts}, {}
     for kind in CONTENT_TYPES:
@@ -219,7 +226,8 @@ def check(root: Path) -> Content | Problems:
     if problems.errors:
         return problems
     grant = loaded.pop("heating_grant")
-    return Content(root, languages_file.languages, strings, heating_grant=next(iter(grant.values())),
+    return Content(root, languages_file.languages, strings, forms=forms_file,
+                   heating_grant=next(iter(grant.values())),
                    sources=sources, texts=texts, problems=problems, **loaded)
 
 

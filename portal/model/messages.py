@@ -186,6 +186,11 @@ MESSAGES = {
     "event.capacity_zero": {"it": "capacity non può essere 0: togli il campo se i posti non sono "
                                   "ancora stabiliti.",
                             "en": "capacity cannot be 0: remove the field if it is not yet known."},
+    "section.body_or_generated": {
+        "it": "una sezione ha o body (il testo) o generated (testo scritto dal sito), uno solo.",
+        "en": "a section has either body (the text) or generated (text written by the site), "
+              "exactly one.",
+    },
     "range.reversed": {"it": "il minimo ({min}) è più alto del massimo ({max}): scambiali.",
                        "en": "the minimum ({min}) is above the maximum ({max}): swap them."},
     "contact.value_required": {

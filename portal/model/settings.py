@@ -67,3 +67,16 @@ class Contact:
 @dataclass(frozen=True)
 class ContactsFile:
     contacts: tuple[Contact, ...] = doc("I contatti pubblicati sul sito.")
+
+
+@dataclass(frozen=True)
+class Retention:
+    pre_applications_months: int = doc(
+        "Mesi dopo l'invio in cui si tengono le pre-domande del contributo; poi si cancellano.")
+    registrations_days_after_event: int = doc(
+        "Giorni dopo la fine di un evento in cui si tengono le iscrizioni; poi si cancellano.")
+
+
+@dataclass(frozen=True)
+class FormsFile:
+    retention: Retention = doc("Per quanto tempo si tengono i dati dei moduli online.")

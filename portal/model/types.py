@@ -175,7 +175,15 @@ class Event:
 @dataclass(frozen=True)
 class Section:
     heading: Text = doc("Titolo della sezione.")
-    body: Text = doc("Testo della sezione (Markdown semplice: elenchi, grassetto, link).")
+    body: Text | None = doc("Testo della sezione (Markdown semplice: elenchi, grassetto, link).",
+                            default=None)
+    generated: Literal["data_retention"] | None = doc(
+        "Al posto di body: testo scritto dal sito a partire dai dati (data_retention = i tempi "
+        "di conservazione di site_config/forms.yml).", default=None)
+
+    def check(self, node, ctx, name):
+        if (self.body is None) == (self.generated is None):
+            ctx.error(node, "section.body_or_generated", name)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,27 @@ def page_path(page_id: str) -> str:
     return f"{page_id}.md"
 
 
+def data_retention(r: Renderer) -> str:
+    """The retention periods, from the same settings `portal purge` applies."""
+    retention = r.content.forms.retention
+    items = [r.s("retention_pre_applications", months=retention.pre_applications_months),
+             r.s("retention_registrations", days=retention.registrations_days_after_event),
+             r.s("retention_not_eligible")]
+    return "\n".join([r.s("retention_intro"), ""] + [f"- {item}" for item in items]
+                     + ["", r.s("retention_proposal")])
+
+
+GENERATED = {"data_retention": data_retention}
+
+
 def render_page(r: Renderer, page) -> Page:
     title = r.plain(page.title)
     parts = [f"# {title}"]
     if page.summary:
         parts.append(r.block(page.summary))
     for section in page.sections:
-        parts.append(f"## {r.plain(section.heading)}\n\n{r.block(section.body)}")
+        body = GENERATED[section.generated](r) if section.generated else r.block(section.body)
+        parts.append(f"## {r.plain(section.heading)}\n\n{body}")
     return r.page(page_path(page.id), title, "\n\n".join(parts), page.updated)
 
 
