@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api, db, errors, forms, security
 from .config import load_settings
@@ -22,6 +23,9 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
     app = Flask(__name__)
     app.config.from_mapping(load_settings(root, test_config))
     app.config["PORTAL_ROOT"] = str(root)
+    hops = int(app.config["PORTAL_PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["portal_content"] = ContentCache(root)
     app.extensions["portal_rate_limiter"] = RateLimiter(
         parse_limits(app.config["PORTAL_RATE_LIMITS"]), app.config["PORTAL_REDIS_URL"])

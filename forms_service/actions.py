@@ -21,7 +21,7 @@ from .db import get_db
 from .eligibility import Reason, assess
 from .events import signup_state
 from .i18n import content
-from .references import cancel_token, token_matches
+from .references import cancel_token, normalise, token_matches
 from .validation import answers, validate_eligibility, validate_pre_application, \
     validate_registration
 
@@ -89,6 +89,11 @@ def sign_up(event_id: str, data: dict, lang: str, key: str | None, now: datetime
 
 
 def find_registration(reference: str, token: str) -> Outcome:
+    # Only well-formed references reach the database: PostgreSQL refuses a NUL in a text
+    # parameter (a 500), and a reference read out on the phone ("e k7m4 q2xh") still matches.
+    reference = normalise(reference)
+    if not reference:
+        return Outcome("unknown")
     registration = store.find_registration(database(), get_db(), reference)
     if registration is None:
         return Outcome("unknown")
@@ -103,6 +108,6 @@ def cancel(reference: str, token: str) -> Outcome:
         return found
     event = content().events.get(found.registration.event_id)
     capacity = event.capacity if event else None
-    registration, promoted = store.cancel(database(), get_db(), reference, capacity)
-    return Outcome("cancelled", reference=reference, registration=registration, token=token,
+    registration, promoted = store.cancel(database(), get_db(), found.reference, capacity)
+    return Outcome("cancelled", reference=found.reference, registration=registration, token=token,
                    promoted=promoted)

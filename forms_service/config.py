@@ -28,7 +28,7 @@ SETTINGS = (
     Setting("PORTAL_SECRET_KEY", "",
             "Signs sessions and cancel links. Empty: a random key is created once in "
             "`var/secret_key` and reused, so every worker and restart agrees."),
-    Setting("PORTAL_RATE_LIMITS", "post=20/minute,get=300/minute",
+    Setting("PORTAL_RATE_LIMITS", "post=30/minute,get=600/minute",
             "Per-client limits as `kind=N/second|minute|hour`, comma-separated; `off` disables "
             "them (benchmarks)."),
     Setting("PORTAL_REDIS_URL", "",
@@ -36,6 +36,13 @@ SETTINGS = (
             "`redis://127.0.0.1:6379/0`; empty keeps them in the process."),
     Setting("PORTAL_MAX_REQUEST_BYTES", "16384",
             "Largest request body accepted; larger ones get 413."),
+    Setting("PORTAL_PROXY_HOPS", "0",
+            "How many reverse proxies (nginx: 1) stand in front of the service; their "
+            "X-Forwarded-For/-Proto/-Host headers are then trusted for the client address, used "
+            "by rate limits, and for the scheme, used by the origin check and links."),
+    Setting("PORTAL_SITE_URL", "http://127.0.0.1:8000/",
+            "The public address. When it starts with https, the form session cookie is sent over "
+            "HTTPS only."),
     Setting("PORTAL_TRUSTED_ORIGINS", "",
             "Extra origins (comma-separated, e.g. `https://portal.example.org`) allowed to post "
             "forms besides the service's own."),
@@ -55,6 +62,7 @@ def load_settings(root: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "portal_form",
+        "SESSION_COOKIE_SECURE": values["PORTAL_SITE_URL"].startswith("https://"),
         "JSON_SORT_KEYS": False,
     }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -43,7 +44,7 @@ class Database:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
                                    check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
+            _set_wal(conn)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
@@ -105,6 +106,24 @@ class Database:
             return current
         finally:
             conn.close()
+
+
+def _set_wal(conn, seconds: float = 30.0) -> None:
+    """Switch a new database file to WAL, retrying while another worker does the same.
+
+    Why: when several workers open a fresh file at once, ``PRAGMA journal_mode=WAL``
+    can fail at once with "database is locked" (SQLite skips the busy handler there
+    to avoid a deadlock), so a worker crashed at start and gunicorn stopped.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _dialect(statement: str, dialect: str) -> str:

@@ -29,9 +29,11 @@ def render_error(error: HTTPException):
     code = CODES.get(status, "server_error" if status >= 500 else "bad_request")
     m = Messages(request_lang())
     message = m.s(f"error_{code}")
+    # Keep the exception's own headers (a 405 must say which methods are Allowed).
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if wants_json():
-        return jsonify({"error": {"code": code, "message": message}}), status
-    return render_template("error.html", m=m, status=status, message=message), status
+        return jsonify({"error": {"code": code, "message": message}}), status, headers
+    return render_template("error.html", m=m, status=status, message=message), status, headers
 
 
 def handle_crash(error: Exception):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from .requests import KEY
 from .validation import BANDS, HEATING, MAX_PEOPLE
 
 
@@ -22,18 +23,22 @@ def _ok(schema: str, description: str = "OK") -> dict:
         "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
 
-INVALID = {"description": "Invalid fields, or not eligible", "content": {"application/json": {
-    "schema": {"oneOf": [{"$ref": "#/components/schemas/FieldErrors"},
-                         {"$ref": "#/components/schemas/Eligibility"}]}}}}
+# An Error too: an Idempotency-Key first used for another form is a 422 key_reused.
+INVALID = {"description": "Invalid fields, not eligible, or key reused", "content": {
+    "application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/FieldErrors"},
+                                              {"$ref": "#/components/schemas/Eligibility"},
+                                              {"$ref": "#/components/schemas/Error"}]}}}}
 IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "description": "Same key, same result: a retry never stores twice.",
-               "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:\\-]{8,100}$"}}
+               "schema": {"type": "string", "pattern": KEY.pattern}}
 LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}}
 
 
 def _schemas(langs: list, desks: list) -> dict:
     flexible_bool = {"oneOf": [{"type": "boolean"}, {"type": "string", "maxLength": 10}]}
-    text = {"type": "string", "maxLength": 200}
+    text = {"type": "string", "minLength": 5, "maxLength": 200}  # the address, as validated
+    # The form's idempotency key: anything else is a 400, so the contract says so.
+    submission_id = {"type": "string", "pattern": KEY.pattern}
     answers = {
         "tenancy_start": {"type": "string", "format": "date", "example": "2024-03-01"},
         "heating": {"type": "string", "enum": list(HEATING)},
@@ -62,7 +67,7 @@ def _schemas(langs: list, desks: list) -> dict:
             **answers, **contact, "address": text,
             "household_size": {"type": "integer", "minimum": 1, "maximum": 20},
             "preferred_desk": {"type": "string", "enum": desks},
-            "consent": flexible_bool, "submission_id": {"type": "string"}},
+            "consent": flexible_bool, "submission_id": submission_id},
             "required": ["full_name", "address", "household_size", "tenancy_start", "heating",
                          "band", "isee", "arrears", "preferred_desk", "consent"]},
         "PreApplicationReceived": {"type": "object", "required": ["reference", "status"],
@@ -74,7 +79,7 @@ def _schemas(langs: list, desks: list) -> dict:
         "Registration": {"type": "object", "properties": {
             **contact, "people": {"type": "integer", "minimum": 1, "maximum": MAX_PEOPLE},
             "consent": flexible_bool, "lang": {"type": "string", "enum": langs},
-            "submission_id": {"type": "string"}}, "required": ["full_name", "people", "consent"]},
+            "submission_id": submission_id}, "required": ["full_name", "people", "consent"]},
         "RegistrationStatus": {"type": "object", "required": ["reference", "status"],
                                "properties": {"reference": {"type": "string"},
                                               "status": {"type": "string", "enum": [
@@ -82,13 +87,30 @@ def _schemas(langs: list, desks: list) -> dict:
                                               "cancel_token": {"type": "string"}}},
         "Cancel": {"type": "object", "required": ["token"],
                    "properties": {"token": {"type": "string", "maxLength": 100}}},
+        # OpenAPI 3.0 has no type lists (["integer", "null"] made the document invalid):
+        # a null capacity (places not fixed yet) is written with ``nullable``.
         "Event": {"type": "object", "required": ["id", "capacity", "places_left", "signup"],
-                  "properties": {"id": {"type": "string"}, "capacity": {"type": ["integer", "null"]},
-                                 "places_left": {"type": ["integer", "null"]},
+                  "properties": {"id": {"type": "string"},
+                                 "capacity": {"type": "integer", "nullable": True},
+                                 "places_left": {"type": "integer", "nullable": True},
                                  "signup": {"type": "object"}}},
         "Events": {"type": "object", "properties": {"events": {"type": "array", "items": {
             "$ref": "#/components/schemas/Event"}}}},
     }
+
+
+def _with_common_errors(paths: dict) -> dict:
+    """Answers any operation can give (security.check_request, the size limit): documented
+    so that clients, and the schema checks in tests/test_fuzz.py, expect them."""
+    limited = {**_error("Over the rate limit"), "headers": {"Retry-After": {
+        "description": "Seconds to wait", "schema": {"type": "integer"}}}}
+    for item in paths.values():
+        for method, operation in item.items():
+            operation["responses"].setdefault("429", limited)
+            if method == "post":
+                operation["responses"].setdefault("403", _error("Cross-site browser post"))
+                operation["responses"].setdefault("413", _error("Body too large"))
+    return paths
 
 
 def _paths() -> dict:
@@ -120,9 +142,10 @@ def _paths() -> dict:
             "responses": {"201": _ok("RegistrationStatus", "Stored and committed"),
                           "404": _error("Unknown event"),
                           "409": _error("Past, to be confirmed, or sign-up window closed"),
-                          "422": {"description": "Invalid fields", "content": {
-                              "application/json": {"schema": {
-                                  "$ref": "#/components/schemas/FieldErrors"}}}},
+                          "422": {"description": "Invalid fields, or key reused", "content": {
+                              "application/json": {"schema": {"oneOf": [
+                                  {"$ref": "#/components/schemas/FieldErrors"},
+                                  {"$ref": "#/components/schemas/Error"}]}}}},
                           "400": _error("Bad body or honeypot"),
                           "415": _error("Not JSON or a form")}}},
         "/api/registrations/{reference}": {"get": {
@@ -146,6 +169,6 @@ def openapi_document(content) -> dict:
         "info": {"title": "Vivere SAP Bergamo – forms service", "version": "1.0.0",
                  "description": "Heating-grant pre-applications and event sign-ups. Bodies are "
                                 "JSON or form-encoded; messages follow `lang`."},
-        "paths": _paths(),
+        "paths": _with_common_errors(_paths()),
         "components": {"schemas": _schemas(list(content.codes), list(content.desks))},
     }

@@ -7,10 +7,12 @@ share the counters.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
+log = logging.getLogger("forms_service.ratelimit")
 PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 
 
@@ -76,6 +78,14 @@ class RateLimiter:
         """0 when the request may go on; otherwise the seconds to wait."""
         kind = "get" if method in ("GET", "HEAD", "OPTIONS") else "post"
         for limit in self.limits:
-            if limit.kind == kind and self.counter.hit(f"{kind}:{client}", limit.seconds) > limit.count:
+            if limit.kind != kind:
+                continue
+            try:
+                count = self.counter.hit(f"{kind}:{client}", limit.seconds)
+            except Exception as exc:  # noqa: BLE001 - Redis down must not take the forms down
+                log.warning("rate limiter unavailable (%s); letting the request through",
+                            type(exc).__name__)
+                return 0
+            if count > limit.count:
                 return limit.seconds - int(time.time()) % limit.seconds
         return 0

@@ -36,4 +36,6 @@ def cancel_token(secret: str, reference: str) -> str:
 
 
 def token_matches(secret: str, reference: str, token: str) -> bool:
-    return hmac.compare_digest(cancel_token(secret, reference), str(token))
+    # Bytes: compare_digest raises TypeError on non-ASCII str, so "è" as a token was a 500.
+    given = str(token).encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(cancel_token(secret, reference).encode(), given)

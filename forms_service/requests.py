@@ -12,7 +12,10 @@ KEY = re.compile(r"^[A-Za-z0-9._:\-]{8,100}$")
 def payload() -> dict:
     """The body as a flat dict of raw values; 400 when it is not an object, 415 when not a form."""
     if request.is_json:
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:  # "[[[[…]]]]" nested deeper than json can parse: was a 500
+            data = None
         if not isinstance(data, dict):
             abort(400)
         return data
@@ -28,6 +31,7 @@ def idempotency_key(data: dict) -> str | None:
     key = request.headers.get("Idempotency-Key") or data.get("submission_id")
     if key is None or key == "":
         return None
-    if not isinstance(key, str) or not KEY.match(key):
+    # fullmatch: with match, "$" let a trailing newline through ("abcdefgh\n" was a key).
+    if not isinstance(key, str) or not KEY.fullmatch(key):
         abort(400)
     return key

@@ -66,7 +66,8 @@ def save_pre_application(db: Database, conn, data: dict, lang: str,
         if earlier:
             return earlier, False
         reference = _fresh_reference(db, conn, "pre_application", "pre_applications")
-        values = [data[name] for name in PRE_APPLICATION_FIELDS]
+        # .get: phone and e-mail are optional (one of them is enough); data[name] was a 500.
+        values = [data.get(name) for name in PRE_APPLICATION_FIELDS]
         values = [str(v) if name in ("isee", "tenancy_start") else v
                   for name, v in zip(PRE_APPLICATION_FIELDS, values)]
         columns = ", ".join(PRE_APPLICATION_FIELDS)

@@ -64,7 +64,15 @@ def render_event(r: Renderer, event) -> Page:
         f"- **{r.s('signup')}**: {event_signup(r, event)}",
     ]
     parts = [f"# {title}", r.block(event.description), "\n".join(facts)]
+    if event.signup and not event.date_to_be_confirmed:
+        parts.append(signup_button(r, event))
     return r.page(here, title, "\n\n".join(parts), event.updated)
+
+
+def signup_button(r: Renderer, event) -> str:
+    """The sign-up form of the forms service; it says itself when sign-up is not open."""
+    target = f"/moduli/{r.lang}/eventi/{event.id}/"
+    return f"[{r.s('form_link_event')}]({target}){{ .md-button .md-button--primary }}"
 
 
 def course_when(r: Renderer, course) -> str:

@@ -33,6 +33,12 @@ def window_line(r: Renderer, window) -> str:
     return r.s("window_unknown")
 
 
+def form_button(r: Renderer) -> str:
+    """The online pre-application, served by the forms service on the same host."""
+    target = f"/moduli/{r.lang}/contributo-riscaldamento/"
+    return f"[{r.s('form_link_grant')}]({target}){{ .md-button .md-button--primary }}"
+
+
 def render_grant(r: Renderer) -> Page:
     grant = r.content.heating_grant
     rules = grant.rules
@@ -46,7 +52,7 @@ def render_grant(r: Renderer) -> Page:
         f"## {r.s('grant_how_much')}\n\n{r.s('grant_max', amount=r.money(rules.max_amount))}",
         f"## {r.s('what_to_bring')}\n\n{bring}",
         f"## {r.s('grant_how_to_apply')}\n\n{r.block(grant.how_to_apply)}\n\n"
-        f"{window_line(r, rules.application_window)}",
+        f"{window_line(r, rules.application_window)}\n\n{form_button(r)}",
     ]
     if grant.what_happens_next:
         parts.append(f"## {r.s('grant_next')}\n\n{r.block(grant.what_happens_next)}")

@@ -1,0 +1,226 @@
+"""The forms in Debian's Chromium, with JavaScript on and off, on a real `portal serve`.
+
+One browser and one server for the whole module (they are the slow part). The server
+runs on a copy of the content with an open one-place event, so the waitlist can be
+shown with two people.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from .conftest import add_event
+from .helpers import ROOT, running_portal
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+PHONE = {"width": 360, "height": 780}
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs "
+                    "Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    """(base URL, project folder) of a running portal with the event "assemblea" (1 place)."""
+    project = tmp_path_factory.mktemp("forms")
+    for part in ("content", "site_config"):
+        shutil.copytree(ROOT / part, project / part)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    add_event(project, "assemblea", capacity=1)
+    env = pytest.MonkeyPatch()
+    # Many posts from one address in a minute: the default rate limit would refuse them.
+    env.setenv("PORTAL_RATE_LIMITS", "off")
+    env.setenv("PORTAL_DATABASE_URL", "sqlite:///var/forms-browser.sqlite3")
+    try:
+        with running_portal(project, "--no-watch") as url:
+            env.undo()
+            yield url, project
+    finally:
+        env.undo()
+
+
+def stored(project: Path, table: str) -> int:
+    with sqlite3.connect(project / "var" / "forms-browser.sqlite3") as conn:
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def send(page) -> None:
+    page.locator("form[data-enhance] button[type=submit]").click()
+
+
+def answer(page, selector: str, next_step: str) -> None:
+    page.check(selector)
+    send(page)
+    page.wait_for_url(f"**/{next_step}")
+
+
+def eligibility(page, base: str, lang: str) -> None:
+    page.goto(f"{base}/moduli/{lang}/contributo-riscaldamento/")
+    page.locator("a.form-button--start").click()
+    page.wait_for_url("**/riscaldamento")
+    answer(page, "input[name=heating][value=centralized]", "fascia")
+    answer(page, "input[name=band][value=accesso]", "assegnazione")
+    page.fill("#tenancy_start", "2020-01-15")
+    send(page)
+    page.wait_for_url("**/morosita")
+    answer(page, "input[name=arrears][value=yes]", "piano-di-rientro")
+    answer(page, "input[name=repayment_plan][value=yes]", "isee")
+
+
+def wrong_isee(page, message_part: str) -> None:
+    page.fill("#isee", "12.345")
+    send(page)
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for(state="visible")
+    assert message_part in page.locator("#isee-error").inner_text()
+    assert page.locator("[data-error-summary] a[href='#isee']").inner_text() == \
+        page.locator("#isee-error [data-message]").inner_text()
+    assert page.locator("#isee").get_attribute("aria-invalid") == "true"
+    assert "isee-error" in page.locator("#isee").get_attribute("aria-describedby")
+
+
+def details(page) -> None:
+    page.fill("#full_name", "Maria Rossi")
+    page.fill("#phone", "035 123456")
+    page.fill("#address", "Via Roma 1, Bergamo")
+    page.fill("#household_size", "3")
+    page.check("input[name=preferred_desk][value=colognola]")
+    page.check("#consent")
+    send(page)
+    page.wait_for_url("**/controlla")
+
+
+def reference_on(page) -> str:
+    reference = page.locator(".form-reference").inner_text()
+    assert len(reference) == 11 and reference.startswith("C-")
+    return reference
+
+
+def test_pre_application_with_javascript(browser, portal):
+    base, project = portal
+    before = stored(project, "pre_applications")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    eligibility(page, base, "it")
+    page.evaluate("window.noReload = 'still the same page'")
+    wrong_isee(page, "Non è chiaro se «12.345» sono migliaia o decimali.")
+    assert page.evaluate("window.noReload") == "still the same page"  # fetch, no reload
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    screenshot(page, "form-error-it-js")
+    page.fill("#isee", "12.345,67")
+    send(page)
+    page.wait_for_url("**/dati")
+    send(page)  # everything empty: the errors come back without a reload
+    page.locator("#consent-error").wait_for(state="visible")
+    assert page.locator("[data-error-summary] li").count() == 6
+    details(page)
+    assert page.locator("[data-error-summary]").is_hidden()
+    assert "12.345,67" in page.locator(".form-summary").inner_text()
+    page.locator("form[data-enhance] button[type=submit]").dblclick()  # sends once
+    page.wait_for_url("**/conferma/*")
+    reference_on(page)
+    assert "Sportello Colognola" in page.locator("main").inner_text()
+    screenshot(page, "form-confirmation-it-js")
+    assert stored(project, "pre_applications") == before + 1
+    context.close()
+
+
+def test_pre_application_without_javascript_in_english(browser, portal):
+    base, project = portal
+    before = stored(project, "pre_applications")
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    eligibility(page, base, "en")
+    wrong_isee(page, "It is not clear whether “12.345” means thousands or decimals.")
+    screenshot(page, "form-error-en-nojs")
+    page.fill("#isee", "12.345,67")
+    send(page)
+    page.wait_for_url("**/dati")
+    details(page)
+    assert "Check your answers" in page.locator("h1").inner_text()
+    send(page)
+    page.wait_for_url("**/conferma/*")
+    reference = reference_on(page)
+    assert page.locator("h1").inner_text() == "Pre-application sent"
+    screenshot(page, "form-confirmation-en-nojs")
+    page.goto(page.url)  # the bookmark works again later
+    assert page.locator(".form-reference").inner_text() == reference
+    assert stored(project, "pre_applications") == before + 1
+    context.close()
+
+
+def test_not_eligible_ends_on_the_exit_page(browser, portal):
+    base, project = portal
+    before = stored(project, "pre_applications")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/moduli/it/contributo-riscaldamento/riscaldamento")
+    answer(page, "input[name=heating][value=autonomous]", "non-ammissibile")
+    text = page.locator("main").inner_text()
+    assert "Con queste risposte non puoi fare la pre-domanda" in text
+    assert "riscaldamento autonomo" in text
+    for day in ("mercoledì", "martedì", "giovedì"):
+        assert day in text
+    page.goto(f"{base}/moduli/it/contributo-riscaldamento/fascia")  # the answers are gone
+    assert page.url.endswith("/riscaldamento")
+    assert stored(project, "pre_applications") == before
+    context.close()
+
+
+def sign_up(browser, base: str, name: str, javascript: bool):
+    context = browser.new_context(java_script_enabled=javascript, viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/moduli/it/eventi/assemblea/")
+    page.fill("#full_name", name)
+    page.fill("#email", f"{name.split()[0].lower()}@example.it")
+    page.check("#consent")
+    send(page)
+    page.wait_for_url("**/iscrizione/*")
+    return context, page
+
+
+def status_of(page) -> str:
+    return page.locator("[data-status]").get_attribute("data-status")
+
+
+def test_waitlisted_person_moves_up_when_the_first_cancels(browser, portal):
+    base, _ = portal
+    first_context, first = sign_up(browser, base, "Anna Bianchi", javascript=True)
+    second_context, second = sign_up(browser, base, "Bruno Verdi", javascript=False)
+    assert status_of(first) == "confirmed"
+    assert status_of(second) == "waitlisted"
+    assert "lista d'attesa" in second.locator("main").inner_text()
+
+    first.get_by_role("button", name="Annulla la mia iscrizione").click()
+    first.locator("[data-status=cancelled]").wait_for()
+    assert "L'iscrizione è annullata." in first.locator("main").inner_text()
+    second.reload()
+    assert status_of(second) == "confirmed"
+    assert "il tuo posto è confermato" in second.locator("main").inner_text()
+    first_context.close()
+    second_context.close()
