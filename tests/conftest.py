@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import textwrap
 from pathlib import Path
 
@@ -10,22 +10,35 @@ import pytest
 
 from portal.model import Problems, check
 
+from .helpers import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("content", "site_config", "mkdocs.yml")
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the shipped content, site_config and mkdocs.yml, free to edit."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        else:
-            shutil.copy(source, root / part)
-    return root
+    return copy_project(tmp_path / "project")
+
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; fails (never skips) when it is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs "
+                    "Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
 
 
 def write(root: Path, relative: str, text: str) -> Path:
@@ -48,7 +61,6 @@ def only_problem(root: Path):
 
 
 # --- forms service ------------------------------------------------------------------------
-import os  # noqa: E402
 import uuid  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +16,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTAL = [sys.executable, "-m", "portal.cli"]
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the shipped content, site_config and mkdocs.yml, free to edit."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in ("content", "site_config", "mkdocs.yml"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy(source, target / part)
+    return target
 
 
 def tree_digest(folder: Path) -> dict:

@@ -7,45 +7,24 @@ shown with two people.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from .conftest import add_event
-from .helpers import ROOT, running_portal
+from .helpers import ROOT, copy_project, running_portal
 
-CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 PHONE = {"width": 360, "height": 780}
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs "
-                    "Debian's chromium package.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def portal(tmp_path_factory):
     """(base URL, project folder) of a running portal with the event "assemblea" (1 place)."""
     project = tmp_path_factory.mktemp("forms")
-    for part in ("content", "site_config"):
-        shutil.copytree(ROOT / part, project / part)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    copy_project(project)
     add_event(project, "assemblea", capacity=1)
     env = pytest.MonkeyPatch()
     # Many posts from one address in a minute: the default rate limit would refuse them.

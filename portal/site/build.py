@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Content, load
-from .render import LanguageSite, NavItem, render_site
+from .render import NavItem, render_site
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 log = logging.getLogger("portal.build")
