@@ -89,6 +89,50 @@ def translations(root, details):
     click.echo(format_table(report(content), details))
 
 
+@main.command("export-translations")
+@click.argument("lang")
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where to write the JSON (default: standard output).")
+@click.pass_obj
+def export_translations(root, lang, out):
+    """Every text with its Italian source, as JSON for a translator of LANG to fill in."""
+    from .translation_files import export
+
+    content = _load_or_fail(root)
+    if lang not in content.codes:
+        raise click.ClickException(f"la lingua «{lang}» non è in site_config/languages.yml.")
+    json.dump(export(content, lang), out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+@main.command("import-translations")
+@click.argument("lang")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_obj
+def import_translations(root, lang, file):
+    """Write the LANG texts of an exported and filled-in FILE into content/ and site_config/."""
+    from .translation_files import import_file
+
+    content = _load_or_fail(root)
+    if lang not in content.codes or lang == content.source_language:
+        raise click.ClickException(f"«{lang}» non è una lingua di traduzione del sito.")
+    try:
+        written = import_file(root, json.load(file), lang)
+    except (ValueError, KeyError, StopIteration) as exc:
+        raise click.ClickException(f"il file non corrisponde ai contenuti attuali: {exc}") from exc
+    result = check_content(root)
+    if isinstance(result, Problems):
+        fail_with(result.sorted())
+    click.echo(f"{written} testi scritti in {lang}. Contenuti corretti.")
+
+
+def _load_or_fail(root):
+    try:
+        return load(root)
+    except ContentError as exc:
+        fail_with(exc.problems)
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
               show_default=True, help="Folder for the .schema.json files (under the root).")

@@ -151,3 +151,41 @@ def test_schemas_accept_every_shipped_file_and_reject_a_typo():
         pass
     else:
         raise AssertionError("a misspelt field must not validate")
+
+
+def test_translations_round_trip_through_export_and_import(project):
+    languages = project / "site_config/languages.yml"
+    languages.write_text(languages.read_text(encoding="utf-8")
+                         + "  - code: de\n    name: Deutsch\n    dir: ltr\n", encoding="utf-8")
+    exported = portal(project, "export-translations", "de")
+    assert exported.returncode == 0, exported.stderr
+    entries = json.loads(exported.stdout)
+    assert {"file", "line", "field", "it", "en", "de"} <= set(entries[0])
+    for entry in entries:
+        entry["de"] = "DE: " + entry["it"] if "{" not in entry["it"] else entry["it"]
+    filled = project / "de.json"
+    filled.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    before = (project / "content/desks/celadina.yml").read_text(encoding="utf-8")
+    result = portal(project, "import-translations", "de", str(filled))
+    assert result.returncode == 0, result.stderr
+    after = (project / "content/desks/celadina.yml").read_text(encoding="utf-8")
+    assert after.startswith(before.split("\n", 1)[0])  # comments and layout kept
+    assert '  de: "DE: Sportello Celadina"' in after
+    report = portal(project, "translations").stdout
+    de_row = next(line for line in report.splitlines() if line.startswith("de "))
+    assert de_row.split()[4] == "0"  # nothing missing
+    # Importing again replaces rather than duplicates.
+    assert portal(project, "import-translations", "de", str(filled)).returncode == 0
+    assert (project / "content/desks/celadina.yml").read_text(encoding="utf-8") == after
+
+
+def test_import_refuses_a_broken_placeholder(project):
+    entries = json.loads(portal(project, "export-translations", "en").stdout)
+    for entry in entries:
+        if entry["field"] == "rule_isee":
+            entry["en"] = entry["en"].replace("{min}", "{minimum}")
+    filled = project / "en.json"
+    filled.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    result = portal(project, "import-translations", "en", str(filled))
+    assert result.returncode == 1
+    assert "site_config/strings/en.yml:" in result.stderr and "rule_isee" in result.stderr
