@@ -8,13 +8,14 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from portal.model import ContentError
+from portal.model import ContentError, load
 from portal.site.build import BuildFailed, build
 
 from .conftest import write
 from .helpers import ROOT, table_rows, tree_digest
 
 pytestmark = pytest.mark.build
+CODES = load(ROOT).codes
 NNBSP = "\u202f"  # CLDR puts a narrow no-break space before AM/PM in English
 DESKS = {
     "celadina": ("via Pizzo Tre Signori 2, Bergamo", "mercoledì", "Wednesday",
@@ -71,12 +72,13 @@ def test_language_switcher_links_each_page_to_its_translation(site):
     for page in html_pages(site):
         html = page.read_text(encoding="utf-8")
         links = dict((lang, href) for href, lang in re.findall(
-            r'<a href="([^"]+)" hreflang="([^"]+)" class="md-select__link"', html))
-        assert set(links) == {"it", "en"}, page
+            r'<a href="([^"]+)" hreflang="([^"]+)"[^>]* class="md-select__link"', html))
+        assert set(links) == set(CODES), page
         relative = page.relative_to(site)
-        path = relative.relative_to("en") if relative.parts[0] == "en" else relative
-        assert _resolve(site, page, links["it"]) == site / path, page
-        assert _resolve(site, page, links["en"]) == site / "en" / path, page
+        path = relative.relative_to(relative.parts[0]) if relative.parts[0] in CODES else relative
+        for code in CODES:
+            expected = site / path if code == "it" else site / code / path
+            assert _resolve(site, page, links[code]) == expected, (page, code)
 
 
 def test_every_page_has_footer_links_and_last_updated(site):
@@ -87,8 +89,8 @@ def test_every_page_has_footer_links_and_last_updated(site):
         assert len(hrefs) == 3, page
         for href in hrefs:
             assert _resolve(site, page, href).exists(), (page, href)
-        assert re.search(r'class="portal-updated">(Ultimo aggiornamento|Last updated): '
-                         r'<time datetime="2026-\d\d-\d\d">', html), page
+        assert re.search(r'class="portal-updated">[^<]+<time datetime="2026-\d\d-\d\d">',
+                         html), page
 
 
 def test_home_reaches_every_section_in_one_click(site):
@@ -96,8 +98,10 @@ def test_home_reaches_every_section_in_one_click(site):
         home = site / prefix / "index.html"
         html = home.read_text(encoding="utf-8")
         content = html[html.index('<article'):html.index('</article>')]
-        targets = {str(_resolve(site, home, href).relative_to(site / prefix))
-                   for href in re.findall(r'href="([^"#]+)"', content)}
+        resolved = [_resolve(site, home, href) for href in re.findall(r'href="([^"#]+)"', content)
+                    if not href.startswith(("http", "/"))]
+        targets = {str(p.relative_to(site / prefix)) for p in resolved
+                   if p.is_relative_to(site / prefix)}
         for section in ("sportelli/index.html", "contributo-riscaldamento/index.html",
                         "servizi/index.html", "corsi-ed-eventi/index.html", "regole/index.html"):
             assert section in targets, (prefix, section)

@@ -167,16 +167,18 @@ def test_missing_translation_is_only_a_warning(project):
     write(project, DESK_FILE, DESK.replace("  en: Celadina desk\n", ""))
     assert problems_of(project) == []
     warning = [w for w in problems_of(project, "warning") if w.file == DESK_FILE]
-    assert [(w.line, w.field) for w in warning] == [(4, "name")]
-    assert "manca la traduzione in en" in warning[0].message()
+    # The scratch desk has only it/en texts, so every other language is missing too.
+    assert [(w.line, w.field) for w in warning] == [(4, "name"), (15, "what_to_ask[0]")]
+    assert "manca la traduzione in en, fr," in warning[0].message()
+    assert "manca la traduzione in fr," in warning[1].message()
 
 
 def test_unknown_language_code(project):
     write(project, DESK_FILE, DESK.replace("  en: Celadina desk", "  eng: Celadina desk"))
     problem = only_problem(project)
     assert (problem.line, problem.column, problem.code) == (5, 3, "lang.unknown")
-    assert "la lingua «eng» non è tra quelle del sito (it, en). Forse intendevi «en»?" in \
-        problem.message()
+    assert "la lingua «eng» non è tra quelle del sito (it, en, fr, " in problem.message()
+    assert "Forse intendevi «en»?" in problem.message()
 
 
 def test_unknown_language_in_event_languages(project):

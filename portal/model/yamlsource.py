@@ -12,7 +12,9 @@ import yaml
 
 from .problems import Problems
 
-# PyYAML's own wording for indentation trouble, mapped to one plain message.
+# libyaml (C) is ~10x faster than the pure-Python parser and gives the same marks.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The parsers' own wording for indentation trouble, mapped to one plain message.
 _INDENT_HINTS = (
     "did not find expected key",
     "expected <block end>",
@@ -20,7 +22,10 @@ _INDENT_HINTS = (
     "while parsing a block mapping",
     "while parsing a block collection",
     "could not find expected ':'",
+    "block sequence entries are not allowed",
 )
+COLON_HINTS = ("mapping values are not allowed here",
+               "mapping values are not allowed in this context")
 
 
 def mark_of(node) -> tuple[int, int]:
@@ -58,12 +63,12 @@ def parse(text: str, path, problems: Problems):
     if _find_tabs(text, path, problems):
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = f"{exc.context or ''} {exc.problem or ''}".strip()
-        if "mapping values are not allowed here" in reason:
+        if any(hint in reason for hint in COLON_HINTS):
             problems.add(path, where, "yaml.colon")
         elif any(hint in reason for hint in _INDENT_HINTS):
             problems.add(path, where, "yaml.indent")

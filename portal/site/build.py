@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Content, load
+from .postprocess import postprocess
 from .render import NavItem, render_site
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -66,7 +67,9 @@ def mkdocs_config(root: Path, content: Content, sites, docs_dir: Path, out_dir: 
     config.update(docs_dir=str(docs_dir), site_dir=str(out_dir), site_url=site_url())
     config["theme"]["custom_dir"] = str(root / config["theme"]["custom_dir"])
     languages = []
-    for site in sites:
+    # The default language is built LAST: mkdocs-static-i18n writes the one 404.html in the
+    # language it builds last, and that page must be Italian (it links every language).
+    for site in sorted(sites, key=lambda s: s.lang == default):
         language = content.language(site.lang)
         languages.append({
             "locale": site.lang, "name": language.name, "build": True,
@@ -81,8 +84,12 @@ def mkdocs_config(root: Path, content: Content, sites, docs_dir: Path, out_dir: 
                                       "name": language.name} for language in content.languages},
         "footer": {site.lang: [{"title": f.title, "url": url_of(site.lang, default, f.path)}
                                for f in site.footer] for site in sites},
-        "about": {site.lang: content.strings.get(site.lang, {}).get(
-            "footer_about", content.strings[default]["footer_about"]) for site in sites},
+        "strings": {site.lang: site.strings for site in sites},
+        "not_found": [{"lang": site.lang, "dir": content.language(site.lang).dir,
+                       "home": url_of(site.lang, default, "index.md"),
+                       "title": site.strings["not_found_title"],
+                       "text": site.strings["not_found_text"],
+                       "name": content.language(site.lang).name} for site in sites],
     }
     return config
 
@@ -136,6 +143,7 @@ def build(root: Path, site_dir: Path | None = None, today: date | None = None) -
         config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                encoding="utf-8")
         _run_mkdocs(config_file)
+        postprocess(out_dir, config["site_url"], content.languages, content.source_language)
         swap_in(out_dir, site_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)

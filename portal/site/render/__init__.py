@@ -19,6 +19,11 @@ from .pages import page_path, render_home, render_page
 from .services import render_service, render_service_index, service_path
 
 
+# UI strings used by the theme templates rather than by page bodies.
+THEME_STRINGS = ("footer_about", "not_found_title", "not_found_text", "unreviewed_notice",
+                 "unreviewed_link", "legal_links")
+
+
 @dataclass(frozen=True)
 class NavItem:
     title: str
@@ -39,6 +44,7 @@ class LanguageSite:
     nav: tuple[NavItem, ...]
     footer: tuple[Footer, ...]
     site_name: str
+    strings: dict  # UI strings the theme needs, already in this language (or Italian)
 
 
 def _section(title: str, index: Page, pages: list[Page]) -> NavItem:
@@ -71,7 +77,8 @@ def render_language(content: Content, lang: str, today: date) -> LanguageSite:
                    for p in content.pages.values() if p.placement == "footer")
     everything = ([home, desk_index, *desks, grant, service_index, *services, activity_index,
                    *courses, *events] + list(pages.values()))
-    return LanguageSite(lang, tuple(everything), nav, footer, strings.s("site_name"))
+    theme_strings = {key: strings.s(key) for key in THEME_STRINGS}
+    return LanguageSite(lang, tuple(everything), nav, footer, strings.s("site_name"), theme_strings)
 
 
 def render_site(content: Content, today: date) -> tuple[LanguageSite, ...]:
