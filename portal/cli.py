@@ -80,13 +80,11 @@ def build(root, site_dir):
 @click.pass_obj
 def translations(root, details):
     """Per language: how many texts are missing and how many are outdated."""
-    from .translations import format_table, report
+    from .translations import format_readability, format_table, readability, report
 
-    try:
-        content = load(root)
-    except ContentError as exc:
-        fail_with(exc.problems)
+    content = _load_or_fail(root)
     click.echo(format_table(report(content), details))
+    click.echo(format_readability(readability(content)))
 
 
 @main.command("export-translations")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Content
+from .model.fields import Text
+from .readability import gulpease
 
 
 NEW_FILE: dict = {}  # marker: the file is not committed yet
@@ -106,4 +108,52 @@ def format_table(reports: list[LanguageReport], details: bool = False) -> str:
         for r in reports:
             for kind, items in (("manca", r.missing), ("da aggiornare", r.outdated)):
                 lines += [f"{file}:{line}: {name}: {kind} ({r.code})" for file, line, name in items]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Readability:
+    file: str
+    easy: float | None  # Gulpease of the "italiano semplice" text
+    full: float | None  # Gulpease of the same item's ordinary Italian texts
+
+
+def _italian_texts(item, source: str) -> str:
+    """Every Italian text of a content item, nested ones included, as one document."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, Text):
+            found.append(value.get(source) or "")
+        elif isinstance(value, tuple):
+            for element in value:
+                walk(element)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:
+                if name != "easy":
+                    walk(getattr(value, name))
+
+    walk(item)
+    return "\n\n".join(found)
+
+
+def readability(content: Content) -> list[Readability]:
+    items = [*content.desks.values(), content.heating_grant, *content.pages.values()]
+    kinds = {id(content.heating_grant): "heating_grant"}
+    rows = []
+    for item in items:
+        if getattr(item, "easy", None):
+            kind = kinds.get(id(item)) or ("desks" if item in content.desks.values() else "pages")
+            file = content.sources.get((kind, item.id), item.id)
+            rows.append(Readability(file, gulpease(item.easy),
+                                    gulpease(_italian_texts(item, content.source_language))))
+    return rows
+
+
+def format_readability(rows: list[Readability]) -> str:
+    lines = ["", "Italiano semplice: indice Gulpease (0-100, più alto = più facile; "
+             "sotto 80 è difficile per chi ha la licenza elementare)",
+             f"{'file':<44}semplice  completo"]
+    for row in rows:
+        lines.append(f"{row.file:<44}{row.easy!s:>8}  {row.full!s:>8}")
     return "\n".join(lines)

@@ -190,3 +190,14 @@ def test_import_refuses_a_broken_placeholder(project):
     result = portal(project, "import-translations", "en", str(filled))
     assert result.returncode == 1
     assert "site_config/strings/en.yml:" in result.stderr and "rule_isee" in result.stderr
+
+
+def test_translation_report_scores_the_easy_italian_pages():
+    out = portal(ROOT, "translations").stdout
+    section = out[out.index("Italiano semplice"):].splitlines()[2:]
+    rows = {line.split()[0]: (float(line.split()[1]), float(line.split()[2])) for line in section}
+    assert set(rows) >= {"content/desks/celadina.yml", "content/heating-grant.yml",
+                         "content/pages/regole.yml"}
+    for file, (easy, full) in rows.items():
+        assert easy >= 80, f"{file}: italiano semplice should score 80+ on Gulpease, not {easy}"
+        assert easy > full, file

@@ -23,7 +23,7 @@ def test_lists_after_a_paragraph_line_get_their_blank_line():
 def test_every_language_gets_the_same_pages():
     content = load(ROOT)
     sites = render_site(content, date(2026, 11, 22))
-    paths = [sorted(page.path for page in site.pages) for site in sites]
+    paths = [sorted(p.path for p in site.pages if not p.path.startswith("facile/")) for site in sites]
     assert [site.lang for site in sites] == list(content.codes)
     assert all(p == paths[0] for p in paths)
     assert "sportelli/celadina.md" in paths[0]
@@ -59,3 +59,28 @@ def test_validity_dates_bound_the_schedule():
     assert limited.openings_on(date(2026, 11, 25)) == []
     assert limited.next_opening(datetime(2026, 11, 1, tzinfo=ROME)).day == date(2026, 12, 2)
     assert limited.next_opening(datetime(2027, 1, 1, tzinfo=ROME)) is None
+
+
+def test_gulpease_follows_the_formula():
+    from portal.readability import gulpease
+
+    # 6 words, 23 letters, 2 sentences: 89 + (600 - 230) / 6 = 150.7, capped at 100.
+    assert gulpease("Il gatto dorme. Il cane corre.") == 100.0
+    # 11 words, 98 letters, 1 sentence: 89 + (300 - 980) / 11 = 27.2
+    assert gulpease("Presentazione dettagliata della documentazione amministrativa "
+                    "necessaria per accedere al beneficio economico.") == 27.2
+    assert gulpease("") is None
+
+
+def test_easy_italian_pages_exist_in_italian_only_and_link_both_ways():
+    content = load(ROOT)
+    sites = {site.lang: site for site in render_site(content, date(2026, 11, 22))}
+    italian = {page.path: page for page in sites["it"].pages}
+    for path in ("sportelli/celadina.md", "contributo-riscaldamento.md", "regole.md"):
+        easy = italian[f"facile/{path}"]
+        assert "italiano semplice" in easy.title
+        assert "../" in easy.body and path.split("/")[-1] in easy.body  # back to the full page
+        assert "facile/" + path in italian[path].body  # and the full page links to it
+    assert not any(p.path.startswith("facile/") for p in sites["en"].pages)
+    desk = italian["facile/sportelli/celadina.md"].body
+    assert "via Pizzo Tre Signori 2" in desk and "09:00–12:00" in desk  # facts from data

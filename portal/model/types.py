@@ -57,6 +57,9 @@ class Desk:
     summary: Text | None = doc("Una frase di presentazione.", default=None)
     roles: tuple[RoleRef, ...] = doc("Ruoli del team presenti allo sportello.", default=())
     contacts: tuple[ContactRef, ...] = doc("Contatti (da site_config/contacts.yml).", default=())
+    easy: str | None = doc("La stessa pagina in italiano semplice: frasi brevi, parole comuni "
+                           "(Markdown). Diventa una pagina a parte, collegata a questa.",
+                           default=None)
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,9 @@ class Page:
     placement: Literal["main", "footer"] = doc(
         "main = nel menu principale; footer = link a fondo pagina (privacy, note legali…).",
         default="main")
+    easy: str | None = doc("La stessa pagina in italiano semplice: frasi brevi, parole comuni "
+                           "(Markdown). Diventa una pagina a parte, collegata a questa.",
+                           default=None)
 
 
 @dataclass(frozen=True)
@@ -249,6 +255,9 @@ class HeatingGrant:
     what_happens_next: Text | None = doc("Cosa succede dopo la pre-domanda.", default=None)
     funding: Text | None = doc("Chi finanzia e con quanto.", default=None)
     desks: tuple[DeskRef, ...] = doc("Sportelli dove chiedere aiuto.", default=())
+    easy: str | None = doc("La stessa pagina in italiano semplice: frasi brevi, parole comuni "
+                           "(Markdown). Diventa una pagina a parte, collegata a questa.",
+                           default=None)
 
 
 def _show(moment) -> str:

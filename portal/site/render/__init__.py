@@ -14,7 +14,8 @@ from .activities import (course_path, event_path, render_activities_index, rende
                          render_event)
 from .context import Page, Renderer
 from .desks import desk_path, render_desk, render_desk_index
-from .grant import render_grant
+from .easy import desk_facts, render_easy
+from .grant import PATH as GRANT_PATH, render_grant, rule_lines
 from .pages import page_path, render_home, render_page
 from .services import render_service, render_service_index, service_path
 
@@ -76,9 +77,29 @@ def render_language(content: Content, lang: str, today: date) -> LanguageSite:
     footer = tuple(Footer(pages[p.id].title, pages[p.id].path)
                    for p in content.pages.values() if p.placement == "footer")
     everything = ([home, desk_index, *desks, grant, service_index, *services, activity_index,
-                   *courses, *events] + list(pages.values()))
+                   *courses, *events] + list(pages.values()) + easy_pages(content, lang, r))
     theme_strings = {key: strings.s(key) for key in THEME_STRINGS}
     return LanguageSite(lang, tuple(everything), nav, footer, strings.s("site_name"), theme_strings)
+
+
+def easy_pages(content: Content, lang: str, r) -> list[Page]:
+    """Italiano semplice versions, for the Italian site only."""
+    if lang != content.source_language:
+        return []
+    pages = []
+    for desk in content.desks.values():
+        if desk.easy:
+            renderer = r()
+            pages.append(render_easy(renderer, desk, desk_path(desk.id), desk.name.get(lang),
+                                     desk_facts(renderer, desk)))
+    grant = content.heating_grant
+    if grant.easy:
+        renderer = r()
+        pages.append(render_easy(renderer, grant, GRANT_PATH, grant.title.get(lang),
+                                 rule_lines(renderer, grant.rules)))
+    pages += [render_easy(r(), p, page_path(p.id), p.title.get(lang))
+              for p in content.pages.values() if p.easy]
+    return pages
 
 
 def render_site(content: Content, today: date) -> tuple[LanguageSite, ...]:

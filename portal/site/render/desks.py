@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...model.schedule import WEEKDAYS
 from .context import Page, Renderer
+from .easy import easy_link
 
 FOLDER = "sportelli"
 
@@ -64,7 +65,7 @@ def contacts_list(r: Renderer, ids) -> str:
 def render_desk(r: Renderer, desk) -> Page:
     here = desk_path(desk.id)
     title = r.plain(desk.name)
-    parts = [f"# {title}"]
+    parts = [f"# {title}", easy_link(r, desk, here)]
     if desk.summary:
         parts.append(r.block(desk.summary))
     parts.append(f"## {r.s('where')}\n\n{r.desk_address(desk)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .context import Page, Renderer
+from .easy import easy_link
 from .services import where_to_go
 
 PATH = "contributo-riscaldamento.md"
@@ -47,6 +48,7 @@ def render_grant(r: Renderer) -> Page:
     bring = "\n".join(f"- {r.inline(item)}" for item in grant.what_to_bring)
     parts = [
         f"# {title}",
+        easy_link(r, grant, PATH),
         r.block(grant.summary),
         f"## {r.s('grant_who')}\n\n{r.s('grant_who_intro')}\n\n{rules_md}",
         f"## {r.s('grant_how_much')}\n\n{r.s('grant_max', amount=r.money(rules.max_amount))}",

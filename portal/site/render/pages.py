@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .context import Page, Renderer
+from .easy import easy_link
 from .desks import desk_path
 
 
@@ -25,7 +26,7 @@ GENERATED = {"data_retention": data_retention}
 
 def render_page(r: Renderer, page) -> Page:
     title = r.plain(page.title)
-    parts = [f"# {title}"]
+    parts = [f"# {title}", easy_link(r, page, page_path(page.id))]
     if page.summary:
         parts.append(r.block(page.summary))
     for section in page.sections:
