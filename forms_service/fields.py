@@ -40,6 +40,17 @@ class FieldError(Exception):
         return hash(self.code)
 
 
+# Arabic-script decimal and thousands separators, written the Italian way so the usual
+# rules (and their ambiguity checks) apply unchanged.
+NATIVE_SEPARATORS = {"\u066b": ",", "\u066c": "."}
+
+
+def ascii_digits(text: str) -> str:
+    """Digits as residents type them (Arabic-Indic ١٢٣, Urdu ۱۲۳, Bengali ১২৩…) as 0-9."""
+    return "".join(str(unicodedata.digit(c)) if c.isdecimal() and not c.isascii()
+                   else NATIVE_SEPARATORS.get(c, c) for c in text)
+
+
 def missing(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
@@ -61,7 +72,7 @@ def parse_isee(raw) -> Decimal:
     if not isinstance(raw, str):
         raise FieldError("isee_format", {"value": str(raw)})
     value = raw.strip()
-    return _check_isee(_text_amount(value), value)
+    return _check_isee(_text_amount(ascii_digits(value)), value)
 
 
 def _json_number(raw) -> Decimal:
@@ -143,7 +154,7 @@ def parse_bool(raw, name) -> bool:
 def parse_date(raw, *, not_after: date | None = None, not_before: date | None = None) -> date:
     """YYYY-MM-DD (date pickers) or D/M/YYYY (browsers without one, typed the Italian way)."""
     _require(raw)
-    text = raw.strip() if isinstance(raw, str) else ""
+    text = ascii_digits(raw.strip()) if isinstance(raw, str) else ""
     if match := ISO_DATE.fullmatch(text):
         year, month, day = match.groups()
     elif match := DMY_DATE.fullmatch(text):
@@ -173,8 +184,8 @@ def parse_int(raw, *, minimum: int, maximum: int) -> int:
     _require(raw)
     if isinstance(raw, int) and not isinstance(raw, bool):  # JSON true is not 1 person
         value = raw
-    elif isinstance(raw, str) and re.fullmatch(r"[0-9]+", raw.strip()):  # ASCII digits only
-        digits = raw.strip().lstrip("0") or "0"
+    elif isinstance(raw, str) and re.fullmatch(r"[0-9]+", ascii_digits(raw.strip())):
+        digits = ascii_digits(raw.strip()).lstrip("0") or "0"
         # Huge strings are out of range anyway; int() of thousands of digits is refused.
         value = int(digits) if len(digits) <= 18 else maximum + 1
     else:
@@ -209,7 +220,7 @@ def parse_phone(raw) -> str:
     _require(raw)
     if not isinstance(raw, str):  # a JSON number would lose a leading 0 or the +
         raise FieldError("phone")
-    phone = " ".join(raw.split())
+    phone = " ".join(ascii_digits(raw).split())
     digits = sum(char.isdigit() for char in phone)
     if not PHONE.fullmatch(phone) or not 6 <= digits <= 15:
         raise FieldError("phone")

@@ -284,3 +284,19 @@ def test_every_error_code_has_a_message_in_every_language():
     declared = {key.removeprefix("error_") for key in content.strings["it"]
                 if key.startswith("error_")}
     assert seen <= declared  # every code the parsers raise has a message
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("١٢٬٣٤٥٫٦٧", Decimal("12345.67")),  # Arabic-Indic digits and separators
+    ("۱۲۳۴۵", Decimal("12345.00")),  # Urdu / Persian digits
+    ("১২.৩৪৫,৬৭", Decimal("12345.67")),  # Bengali digits, Italian grouping
+])
+def test_isee_in_the_residents_own_digits(raw, expected):
+    assert parse_isee(raw) == expected
+
+
+def test_native_digits_elsewhere():
+    assert parse_int("٣", minimum=1, maximum=10) == 3
+    assert parse_date("٠١/٠٣/٢٠٢٤") == date(2024, 3, 1)
+    assert parse_phone("০৩৫ ১২৩৪৫৬") == "035 123456"
+    assert error_of(parse_isee, "١٢٬٣٤٥").code == "isee_ambiguous"
