@@ -138,7 +138,6 @@ def test_date_accepted(raw, expected):
 @pytest.mark.parametrize("raw", [
     "2026-02-30", "30/02/2026", "29/02/2025", "2025-13-01", "0000-01-01", "32/01/2025",
     "2025-1-31", "01-31-2025", "31.01.2025", "31/01/25", "yesterday", 20250131,
-    "２０２５-01-31",
 ])
 def test_date_refused(raw):
     assert error_of(parse_date, raw).code == "date_format"
@@ -169,7 +168,7 @@ def test_int_accepted(raw, expected):
     assert parse_int(raw, minimum=1, maximum=20) == expected
 
 
-@pytest.mark.parametrize("raw", [True, False, 3.0, "3.0", "-3", "+3", "3 persone", "٣", "³"])
+@pytest.mark.parametrize("raw", [True, False, 3.0, "3.0", "-3", "+3", "3 persone", "³"])
 def test_int_refused(raw):
     assert error_of(parse_int, raw, minimum=0, maximum=20).code == "integer"
 
@@ -300,3 +299,7 @@ def test_native_digits_elsewhere():
     assert parse_date("٠١/٠٣/٢٠٢٤") == date(2024, 3, 1)
     assert parse_phone("০৩৫ ১২৩৪৫৬") == "035 123456"
     assert error_of(parse_isee, "١٢٬٣٤٥").code == "isee_ambiguous"
+
+
+def test_fullwidth_digits_from_a_chinese_keyboard():
+    assert parse_date("２０２５-01-31") == date(2025, 1, 31)
