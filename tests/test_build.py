@@ -193,3 +193,39 @@ def test_no_paragraph_swallows_a_list(site):
     for page in html_pages(site):
         for paragraph in re.findall(r"<p>(.*?)</p>", page.read_text(encoding="utf-8"), re.S):
             assert not re.search(r"\n\s*(- |\d+\. )", paragraph), (page, paragraph[:80])
+
+
+def test_404_is_italian_and_links_every_language(site):
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="it" dir="ltr"' in html
+    assert "<h1>Pagina non trovata</h1>" in html
+    listed = dict(re.findall(r'<a href="([^"]+)" hreflang="([^"]+)">', html.split(
+        'class="portal-not-found"')[1].split("</ul>")[0]))
+    assert sorted(listed.values()) == sorted(CODES)
+    for href, code in listed.items():  # absolute: the page is served at any missing path
+        assert href == ("/" if code == "it" else f"/{code}/"), (href, code)
+
+
+def test_every_page_has_lang_dir_and_absolute_alternates(site):
+    content = load(ROOT)
+    for page in html_pages(site):
+        relative = page.relative_to(site)
+        lang = relative.parts[0] if relative.parts[0] in CODES else "it"
+        html = page.read_text(encoding="utf-8")
+        direction = content.language(lang).dir
+        assert f'<html lang="{lang}" dir="{direction}"' in html, page
+        alternates = re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', html)
+        assert {code for _, code in alternates} == {*CODES, "x-default"}, page
+        assert all(href.startswith("http://127.0.0.1:8000/") for href, _ in alternates), page
+
+
+def test_search_index_per_language(site):
+    import json
+
+    for code in CODES:
+        folder = site if code == "it" else site / code
+        index = json.loads((folder / "search/search_index.json").read_text(encoding="utf-8"))
+        assert index["docs"], code
+        assert not any(doc["location"].split("/")[0] in CODES for doc in index["docs"]), code
+        desk = next(doc for doc in index["docs"] if doc["location"] == "sportelli/celadina/")
+        assert "Celadina" in desk["title"], code

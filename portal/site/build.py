@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -86,7 +87,8 @@ def mkdocs_config(root: Path, content: Content, sites, docs_dir: Path, out_dir: 
                                for f in site.footer] for site in sites},
         "strings": {site.lang: site.strings for site in sites},
         "not_found": [{"lang": site.lang, "dir": content.language(site.lang).dir,
-                       "home": url_of(site.lang, default, "index.md"),
+                       # Absolute: the one 404 page is served at any missing path.
+                       "home": urlsplit(site_url()).path + url_of(site.lang, default, "index.md"),
                        "title": site.strings["not_found_title"],
                        "text": site.strings["not_found_text"],
                        "name": content.language(site.lang).name} for site in sites],
