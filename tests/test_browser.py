@@ -53,3 +53,21 @@ def test_pages_load_nothing_from_other_hosts(browser, base):
     assert requested and all(url.startswith(base) for url in requested), \
         [url for url in requested if not url.startswith(base)]
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/sportelli/celadina/", "/contributo-riscaldamento/",
+                                  "/ar/sportelli/celadina/"])
+def test_printing_gives_clean_a4_pages_without_navigation(browser, base, path):
+    page = browser.new_page()
+    page.goto(f"{base}{path}")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer", ".md-search"):
+        for element in page.locator(chrome).all():
+            assert not element.is_visible(), (path, chrome)
+    assert page.locator("h1").is_visible()
+    pdf = page.pdf(format="A4", print_background=False)
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 3, (path, pages)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"print{path.replace('/', '-').rstrip('-')}.pdf").write_bytes(pdf)
+    page.close()
