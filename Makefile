@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # apt needs root; use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test site check translations schema docs install install-test browser clean
+.PHONY: run test site check translations schema docs install install-test browser clean bench lighthouse
 
 run: site ## Build the site and serve it with live preview on http://127.0.0.1:8000
 	$(BIN)/portal serve --host $(HOST) --port $(PORT)
@@ -32,6 +32,16 @@ schema: install ## Regenerate the JSON Schemas in schemas/
 docs: install schema ## Regenerate docs/riferimento-campi.md from the content types
 	$(BIN)/python scripts/field_reference.py
 
+bench: install-test browser ## Page weight of a first visit per language vs the 150 KB budget (bench/README.md)
+	$(BIN)/python -m bench.weight
+
+lighthouse: install browser bench/node_modules/.package-lock.json ## Lighthouse scores into bench/lighthouse-scores.json
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m bench.lighthouse
+
+# Lighthouse, pinned by bench/package-lock.json (npm writes node_modules/.package-lock.json).
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
+
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
@@ -47,9 +57,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 # Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
+# The Noto fonts let screenshots show Arabic, Urdu, Bengali and Chinese (the site itself
+# relies on the reader's system fonts and downloads none).
+BROWSER_PACKAGES := chromium fonts-noto-core fonts-noto-cjk
 browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); }
 
 clean:
 	rm -rf $(VENV) site .site.* var

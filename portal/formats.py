@@ -47,7 +47,14 @@ class Formats:
         return format_date(day, "long", locale=self.locale)
 
     def time(self, moment: time) -> str:
-        return format_time(moment, "short", locale=self.locale)
+        text = format_time(moment, "short", locale=self.locale)
+        if self.content.language(self.lang).dir == "rtl":
+            # A time that starts with digits and ends in Latin letters ("9:00 AM" in Urdu)
+            # is torn apart by the bidi algorithm in a right-to-left line: "9:00 AM–12:00 PM"
+            # shows as "AM–12:00 PM 9:00". First-strong isolates keep each time whole and
+            # put the ranges in right-to-left order; Arabic times keep their own order.
+            return f"\u2068{text}\u2069"
+        return text
 
     def hours(self, opens: time, closes: time) -> str:
         return f"{self.time(opens)}–{self.time(closes)}"

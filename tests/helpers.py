@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -61,15 +62,19 @@ def running_portal(root: Path, *extra: str):
     """``portal serve`` in a subprocess on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "PORTAL_SITE_URL": f"http://127.0.0.1:{port}/"}
+    # The output goes to a file, not a pipe: nobody reads a pipe while the tests run, and
+    # once its buffer is full (some hundred access-log lines) the server blocks on writing.
+    output = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     process = subprocess.Popen([*PORTAL, "--root", str(root), "serve", "--port", str(port), *extra],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                                text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"portal serve exited: {process.stdout.read()}")
+                output.seek(0)
+                raise RuntimeError(f"portal serve exited: {output.read()}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                     break
@@ -84,6 +89,8 @@ def running_portal(root: Path, *extra: str):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        output.close()
 
 
 def wait_for(predicate, timeout: float = 30, interval: float = 0.2):

@@ -454,6 +454,7 @@ def test_honeypot_is_hidden_from_people_but_labelled(client):
     page = client.get(url("it", "dati")).get_data(as_text=True)
     trap = re.search(r'<div class="form-honeypot">.*?</div>', page, re.S)[0]
     assert 'tabindex="-1"' in trap and 'autocomplete="off"' in trap
+    assert 'for="website"' in trap and 'id="website" name="website"' in trap
     assert "Non scrivere niente in questo campo." in trap
     assert 'href="/privacy/"' in page
     assert 'href="/en/privacy/"' in client.get(url("en", "dati")).get_data(as_text=True)
@@ -611,3 +612,11 @@ def test_pages_follow_the_content_security_policy(client):
         # Not "no-referrer": with it Chromium posts forms with "Origin: null", refused as
         # cross-site, so nothing could be sent without JavaScript.
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_unreviewed_translations_say_so_and_link_the_italian_form(client):
+    english = client.get("/moduli/en/contributo-riscaldamento/").get_data(as_text=True)
+    assert "This translation has not yet been checked by a person." in english
+    assert 'href="/moduli/it/contributo-riscaldamento/" hreflang="it"' in english
+    italian = client.get("/moduli/it/contributo-riscaldamento/").get_data(as_text=True)
+    assert "portal-unreviewed" not in italian
