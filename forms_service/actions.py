@@ -76,9 +76,9 @@ def sign_up(event_id: str, data: dict, lang: str, key: str | None, now: datetime
     if event is None:
         return Outcome("unknown")
     state = signup_state(event, now)
-    clean, errors = validate_registration(data, now.date(), event.capacity)
     if state != "open":
         return Outcome("closed", state=state)
+    clean, errors = validate_registration(data, now.date(), event.capacity)
     if errors:
         return Outcome("invalid", errors=errors)
     registration, created = store.register(database(), get_db(), event.id, event.capacity, clean,

@@ -62,6 +62,18 @@ class Formats:
     def datetime(self, moment: datetime) -> str:
         return f"{self.short_date(moment.date())}, {self.time(moment.time())}"
 
+    def date_span(self, prefix: str, start, end) -> str:
+        """``{prefix}_between``, ``_until`` or ``_from`` for a date range whose ends may be
+        unknown; "" when both are."""
+        if start and end:
+            return self.s(f"{prefix}_between", start=self.short_date(start),
+                          end=self.short_date(end))
+        if end:
+            return self.s(f"{prefix}_until", end=self.short_date(end))
+        if start:
+            return self.s(f"{prefix}_from", start=self.short_date(start))
+        return ""
+
     def weekday(self, name: str) -> str:
         return get_day_names("wide", locale=self.locale)[WEEKDAYS.index(name)]
 

@@ -34,15 +34,7 @@ def exceptions_list(r: Renderer, desk) -> str:
 
 
 def validity(r: Renderer, desk) -> str:
-    schedule = desk.schedule
-    if schedule.valid_from and schedule.valid_until:
-        return r.s("valid_between", start=r.short_date(schedule.valid_from),
-                   end=r.short_date(schedule.valid_until))
-    if schedule.valid_until:
-        return r.s("valid_until", end=r.short_date(schedule.valid_until))
-    if schedule.valid_from:
-        return r.s("valid_from", start=r.short_date(schedule.valid_from))
-    return ""
+    return r.date_span("valid", desk.schedule.valid_from, desk.schedule.valid_until)
 
 
 def contacts_list(r: Renderer, ids) -> str:

@@ -24,14 +24,7 @@ def rule_lines(r: Renderer, rules) -> list[str]:
 
 
 def window_line(r: Renderer, window) -> str:
-    if window.opens and window.closes:
-        return r.s("window_between", start=r.short_date(window.opens),
-                   end=r.short_date(window.closes))
-    if window.closes:
-        return r.s("window_until", end=r.short_date(window.closes))
-    if window.opens:
-        return r.s("window_from", start=r.short_date(window.opens))
-    return r.s("window_unknown")
+    return r.date_span("window", window.opens, window.closes) or r.s("window_unknown")
 
 
 def form_button(r: Renderer) -> str:
