@@ -9,13 +9,26 @@ export NO_MKDOCS_2_WARNING := 1
 # apt needs root; use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test site check translations schema docs install install-test browser clean bench lighthouse
+.PHONY: run test test-fast lint site check translations schema docs install install-test browser clean bench lighthouse
 
-run: site ## Build the site and serve it with live preview on http://127.0.0.1:8000
+# `portal serve` builds the site itself before serving: depending on `site` built it twice.
+run: install ## Build the site and serve it with live preview on http://127.0.0.1:8000
 	$(BIN)/portal serve --host $(HOST) --port $(PORT)
 
-test: install-test browser ## Install what the tests need and run the whole suite
-	$(BIN)/python -m pytest
+test: install-test lint browser ## Install what the tests need, lint, run the whole suite with coverage
+	$(BIN)/python -m pytest --cov --cov-report=term
+
+# The contributor's loop, under two minutes on two cores: model, build, CLI and service tests
+# on SQLite, without browser, PostgreSQL or Redis; one process per core (pytest-xdist), and a
+# shallower API fuzz (20 examples per operation instead of 60). `make test` runs everything.
+test-fast: install-test ## Quick loop: model, build, CLI and service tests; SQLite, no browser
+	PORTAL_TEST_FUZZ_EXAMPLES=20 $(BIN)/python -m pytest \
+	  -m "not browser and not postgresql and not redis" --numprocesses auto --dist worksteal
+
+lint: install-test ## ruff (lint and format check) and mypy, configured in pyproject.toml
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 site: install ## Check the content and build site/
 	$(BIN)/portal build

@@ -40,21 +40,31 @@ def install() -> None:
     """``npm ci --prefix bench`` unless the pinned Lighthouse is already installed."""
     hidden_lock = BENCH / "node_modules" / ".package-lock.json"
     lock = BENCH / "package-lock.json"
-    if LIGHTHOUSE.exists() and hidden_lock.exists() \
-            and hidden_lock.stat().st_mtime >= lock.stat().st_mtime:
+    if (
+        LIGHTHOUSE.exists()
+        and hidden_lock.exists()
+        and hidden_lock.stat().st_mtime >= lock.stat().st_mtime
+    ):
         return
-    subprocess.run(["npm", "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund"],
-                   check=True)
+    subprocess.run(["npm", "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund"], check=True)
 
 
 def run(url: str, out: Path) -> dict:
     """One Lighthouse run; returns the parsed JSON report."""
     env = {**os.environ, "CHROME_PATH": CHROME}
     subprocess.run(
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-         f"--only-categories={','.join(CATEGORIES)}",
-         "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
-        check=True, env=env)
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+        ],
+        check=True,
+        env=env,
+    )
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -69,15 +79,21 @@ def losing_audits(report: dict, category: str) -> list[str]:
         audit = report["audits"][ref["id"]]
         if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
             value = audit.get("displayValue") or ""
-            found.append(f"{ref['id']} ({audit['score']:.2f}, weight {ref['weight']}): "
-                         f"{audit['title']} {value}".rstrip())
+            found.append(
+                f"{ref['id']} ({audit['score']:.2f}, weight {ref['weight']}): "
+                f"{audit['title']} {value}".rstrip()
+            )
     return found
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3,
-                        help="runs per page (default 3); the median of each category is kept")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="runs per page (default 3); the median of each category is kept",
+    )
     args = parser.parse_args(argv)
 
     install()
@@ -90,25 +106,28 @@ def main(argv=None) -> int:
                 name = (path.strip("/").replace("/", "_") or "home") + f"-{n + 1}.json"
                 print(f"lighthouse {base}{path} (run {n + 1}/{args.runs})", flush=True)
                 runs.append(run(base + path, REPORTS / name))
-            results[path] = {c: int(statistics.median(scores(r)[c] for r in runs))
-                             for c in CATEGORIES}
+            results[path] = {
+                c: int(statistics.median(scores(r)[c] for r in runs)) for c in CATEGORIES
+            }
             version = runs[-1]["lighthouseVersion"]
             agent = runs[-1]["environment"]["hostUserAgent"]
             # the audits of the run whose performance is the median one
             middle = sorted(runs, key=lambda r: scores(r)["performance"])[len(runs) // 2]
-            losses[path] = {c: losing_audits(middle, c) for c in CATEGORIES
-                            if results[path][c] < TARGET[c]}
+            losses[path] = {
+                c: losing_audits(middle, c) for c in CATEGORIES if results[path][c] < TARGET[c]
+            }
     SCORES.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
     print(f"\nLighthouse {version}, mobile (simulated throttling), {agent.split(') ')[-1]}")
     header = f"{'page':<26}" + "".join(f"{c:>16}" for c in CATEGORIES)
     print(header)
     for path, row in results.items():
-        cells = "".join(f"{str(row[c]) + ('' if row[c] >= TARGET[c] else ' !'):>16}"
-                        for c in CATEGORIES)
+        cells = "".join(
+            f"{str(row[c]) + ('' if row[c] >= TARGET[c] else ' !'):>16}" for c in CATEGORIES
+        )
         print(f"{path:<26}{cells}")
-    print(f"{'target':<26}" + "".join(f"{('>= ' if c == 'performance' else '') + str(TARGET[c]):>16}"
-                                      for c in CATEGORIES))
+    target = {c: (">= " if c == "performance" else "") + str(TARGET[c]) for c in CATEGORIES}
+    print(f"{'target':<26}" + "".join(f"{target[c]:>16}" for c in CATEGORIES))
     failed = False
     for path, categories in losses.items():
         for category, audits in categories.items():
@@ -116,8 +135,9 @@ def main(argv=None) -> int:
             print(f"\n{path} {category} {results[path][category]} < {TARGET[category]}:")
             for line in audits:
                 print(f"  - {line}")
-    print(f"\nscores written to {SCORES.relative_to(ROOT)}; reports in "
-          f"{REPORTS.relative_to(ROOT)}/")
+    print(
+        f"\nscores written to {SCORES.relative_to(ROOT)}; reports in {REPORTS.relative_to(ROOT)}/"
+    )
     return 1 if failed else 0
 
 

@@ -32,9 +32,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPRESSIBLE = {"application/javascript", "application/x-javascript", "application/json",
-                "application/manifest+json", "application/xml", "application/rss+xml",
-                "application/atom+xml", "image/svg+xml", "application/wasm"}
+COMPRESSIBLE = {
+    "application/javascript",
+    "application/x-javascript",
+    "application/json",
+    "application/manifest+json",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "image/svg+xml",
+    "application/wasm",
+}
 GZIP_LEVEL = 6
 GZIP_MIN_LENGTH = 20  # nginx's gzip_min_length default
 mimetypes.add_type("text/javascript", ".js")
@@ -46,8 +54,7 @@ mimetypes.add_type("application/xml", ".xml")
 def compressible(content_type: str) -> bool:
     """Would a web server gzip this type? Text, JS, JSON, SVG and XML: yes; images, fonts: no."""
     kind = content_type.split(";")[0].strip().lower()
-    return (kind.startswith("text/") or kind in COMPRESSIBLE
-            or kind.endswith(("+json", "+xml")))
+    return kind.startswith("text/") or kind in COMPRESSIBLE or kind.endswith(("+json", "+xml"))
 
 
 def gzipped(body: bytes) -> bytes:
@@ -58,9 +65,22 @@ def build(root: Path, site_dir: Path, site_url: str) -> None:
     """``portal build`` of ``root`` into ``site_dir`` with the given public address."""
     env = {**os.environ, "PORTAL_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "portal.cli", "--root", str(root), "build",
-         "--site-dir", str(site_dir)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "portal.cli",
+            "--root",
+            str(root),
+            "build",
+            "--site-dir",
+            str(site_dir),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise RuntimeError(f"portal build failed:\n{done.stdout}{done.stderr}")
 
@@ -104,8 +124,10 @@ def handler_for(site_dir: Path):
             self.send_header("Last-Modified", formatdate(target.stat().st_mtime, usegmt=True))
             if compressible(content_type):
                 self.send_header("Vary", "Accept-Encoding")
-                if ("gzip" in self.headers.get("Accept-Encoding", "")
-                        and len(body) >= GZIP_MIN_LENGTH):
+                if (
+                    "gzip" in self.headers.get("Accept-Encoding", "")
+                    and len(body) >= GZIP_MIN_LENGTH
+                ):
                     body = gzipped(body)
                     self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(body)))
@@ -120,7 +142,8 @@ def handler_for(site_dir: Path):
 def serve(root: Path = ROOT):
     """Build a copy of ``root`` and serve it on a free local port; yields the base URL
     (``http://127.0.0.1:PORT``, no trailing slash)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
+    # The port first (the site is built for its address), the handler once the site exists.
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SimpleHTTPRequestHandler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
         project = Path(scratch) / "project"

@@ -15,7 +15,7 @@ CSS, JS, JSON, SVG, XML, text), as-is for images and fonts. HTTP headers are not
     .venv/bin/python -m bench.weight --lang it --lang ar --desk-only --top 20
 
 Exit status 1 when a desk page is over the budget or any page requested another host.
-``tests/test_weight.py`` imports ``serve``, ``chromium``, ``measure`` and ``pages`` from here.
+``tests/test_weight.py`` imports ``measure``, ``pages`` and ``resources_table`` from here.
 """
 
 from __future__ import annotations
@@ -34,8 +34,17 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bench.server import ROOT, compressible, gzipped, serve
 
-__all__ = ["BUDGET", "KB", "Resource", "Visit", "chromium", "measure", "pages", "resources_table",
-           "serve"]
+__all__ = [
+    "BUDGET",
+    "KB",
+    "Resource",
+    "Visit",
+    "chromium",
+    "measure",
+    "pages",
+    "resources_table",
+    "serve",
+]
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 KB = 1000
@@ -44,8 +53,12 @@ DESK = "sportelli/celadina/"
 OTHER_PAGES = {"home": "", "heating grant": "contributo-riscaldamento/"}
 QUERY = "Celadina"  # the desk's place name, written the same in every language
 # A cheap Android phone: small screen, touch, 2x pixels.
-PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def gzipped_size(body: bytes, content_type: str) -> int:
@@ -117,6 +130,7 @@ class Visit:
 
 # --- pages and browser -------------------------------------------------------------------
 
+
 def languages(root: Path = ROOT) -> list[str]:
     """Language codes from site_config/languages.yml; the first is served at /."""
     data = yaml.safe_load((root / "site_config" / "languages.yml").read_text(encoding="utf-8"))
@@ -147,8 +161,15 @@ def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             yield browser
         finally:
@@ -156,6 +177,7 @@ def chromium():
 
 
 # --- measuring ---------------------------------------------------------------------------
+
 
 def _settle(page, in_flight: set, quiet: float = 0.5, timeout: float = 15) -> None:
     """Wait until no request has been in flight for ``quiet`` seconds."""
@@ -185,14 +207,17 @@ def _search(page, query: str) -> str:
     try:
         page.wait_for_function(
             "([el, before]) => el.textContent.trim() && el.textContent.trim() !== before",
-            arg=[meta.element_handle(), before.strip()], timeout=15_000)
+            arg=[meta.element_handle(), before.strip()],
+            timeout=15_000,
+        )
     except PlaywrightError:  # no result count: the resources fetched are still measured
         return ""
     return " ".join(meta.inner_text().split())
 
 
-def measure(browser, base: str, path: str, lang: str = "", label: str = "",
-            search: bool = True) -> Visit:
+def measure(
+    browser, base: str, path: str, lang: str = "", label: str = "", search: bool = True
+) -> Visit:
     """One first visit to ``base + path`` in a fresh context: every request, its bytes raw and
     gzipped, and whether it went to another host than ``base``."""
     local = urlsplit(base).netloc
@@ -231,8 +256,17 @@ def _resource(request, phase: str, local: str) -> Resource:
     third_party = urlsplit(request.url).netloc != local
     response = request.response() if request.failure is None else None
     if response is None:
-        return Resource(request.url, request.method, None, "", 0, 0, phase, third_party,
-                        request.failure or "no response")
+        return Resource(
+            request.url,
+            request.method,
+            None,
+            "",
+            0,
+            0,
+            phase,
+            third_party,
+            request.failure or "no response",
+        )
     content_type = response.headers.get("content-type", "")
     try:
         body = response.body()
@@ -242,8 +276,17 @@ def _resource(request, phase: str, local: str) -> Resource:
         wire = max(request.sizes()["responseBodySize"], 0)
     except PlaywrightError:
         wire = 0
-    return Resource(request.url, request.method, response.status, content_type, len(body),
-                    gzipped_size(body, content_type), phase, third_party, wire=wire)
+    return Resource(
+        request.url,
+        request.method,
+        response.status,
+        content_type,
+        len(body),
+        gzipped_size(body, content_type),
+        phase,
+        third_party,
+        wire=wire,
+    )
 
 
 def measure_all(browser, base: str, targets, search: bool = True) -> list[Visit]:
@@ -252,18 +295,25 @@ def measure_all(browser, base: str, targets, search: bool = True) -> list[Visit]
 
 # --- report ------------------------------------------------------------------------------
 
+
 def kb(n: int) -> str:
     return f"{n / KB:.1f}"
 
 
 def table(visits: list[Visit]) -> str:
-    lines = [(f"{'lang':<5}{'page':<15}{'requests':>9}{'raw KB':>9}{'gzip KB':>9}"
-              f"{'4xx/5xx':>8}{'3rd-party':>10}  {'path':<34}search '{QUERY}'")]
+    lines = [
+        (
+            f"{'lang':<5}{'page':<15}{'requests':>9}{'raw KB':>9}{'gzip KB':>9}"
+            f"{'4xx/5xx':>8}{'3rd-party':>10}  {'path':<34}search '{QUERY}'"
+        )
+    ]
     for v in visits:
-        lines.append(f"{v.lang:<5}{v.label:<15}{v.requests:>9}{kb(v.raw):>9}"
-                     f"{kb(v.compressed):>9}{len(v.failed):>8}"
-                     f"{len(v.third_party):>10}  {urlsplit(v.url).path:<34}"
-                     f"{v.search_result or '-'}")
+        lines.append(
+            f"{v.lang:<5}{v.label:<15}{v.requests:>9}{kb(v.raw):>9}"
+            f"{kb(v.compressed):>9}{len(v.failed):>8}"
+            f"{len(v.third_party):>10}  {urlsplit(v.url).path:<34}"
+            f"{v.search_result or '-'}"
+        )
     return "\n".join(lines)
 
 
@@ -271,8 +321,10 @@ def resources_table(visit: Visit, top: int) -> str:
     lines = [f"{'gzip KB':>8}{'raw KB':>9}  {'status':<6} {'phase':<7} {'type':<24} path"]
     for r in visit.biggest(top):
         kind = r.content_type.split(";")[0] or (r.failure or "")
-        lines.append(f"{kb(r.compressed):>8}{kb(r.raw):>9}  {r.status or '-':<6} {r.phase:<7} "
-                     f"{kind[:24]:<24} {r.path}")
+        lines.append(
+            f"{kb(r.compressed):>8}{kb(r.raw):>9}  {r.status or '-':<6} {r.phase:<7} "
+            f"{kind[:24]:<24} {r.path}"
+        )
     return "\n".join(lines)
 
 
@@ -299,14 +351,19 @@ def main(argv=None) -> int:
     where = f"{worst.lang} {urlsplit(worst.url).path}"
     print(f"\nbiggest resources of the worst desk page ({where}):")
     print(resources_table(worst, args.top))
-    by_phase = {p: sum(r.compressed for r in worst.resources if r.phase == p)
-                for p in ("load", "search")}
-    print(f"by phase: until network idle {kb(by_phase['load'])} KB, opening the search and "
-          f"typing {kb(by_phase['search'])} KB")
+    by_phase = {
+        p: sum(r.compressed for r in worst.resources if r.phase == p) for p in ("load", "search")
+    }
+    print(
+        f"by phase: until network idle {kb(by_phase['load'])} KB, opening the search and "
+        f"typing {kb(by_phase['search'])} KB"
+    )
     reported = [r for v in visits for r in v.resources if r.wire]
     same = sum(r.wire == r.compressed for r in reported)
-    print(f"check: computed gzip size = bytes the server sent for {same} of {len(reported)} "
-          "responses Chromium reports a size for (it reports none for worker scripts)")
+    print(
+        f"check: computed gzip size = bytes the server sent for {same} of {len(reported)} "
+        "responses Chromium reports a size for (it reports none for worker scripts)"
+    )
     third = [u for v in visits for u in v.third_party]
     if third:
         print("\nthird-party requests:")
@@ -318,9 +375,11 @@ def main(argv=None) -> int:
         for line in failed:
             print(f"  {line}")
     over = worst.compressed > BUDGET
-    print(f"\nworst desk page: {where} {kb(worst.compressed)} KB of the {kb(BUDGET)} KB budget "
-          f"({worst.compressed / BUDGET:.0%}): {'OVER BUDGET' if over else 'ok'}; "
-          f"third-party requests: {len(third)}")
+    print(
+        f"\nworst desk page: {where} {kb(worst.compressed)} KB of the {kb(BUDGET)} KB budget "
+        f"({worst.compressed / BUDGET:.0%}): {'OVER BUDGET' if over else 'ok'}; "
+        f"third-party requests: {len(third)}"
+    )
     return 1 if over or third else 0
 
 

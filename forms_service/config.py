@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.urls import DEFAULT_SITE_URL, SITE_URL_VARIABLE
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -22,30 +24,52 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("PORTAL_DATABASE_URL", "sqlite:///var/portal.sqlite3",
-            "Where submissions are stored: `sqlite:///path` (relative to the root) or "
-            "`postgresql://host/db` for production."),
-    Setting("PORTAL_SECRET_KEY", "",
-            "Signs sessions and cancel links. Empty: a random key is created once in "
-            "`var/secret_key` and reused, so every worker and restart agrees."),
-    Setting("PORTAL_RATE_LIMITS", "post=30/minute,get=600/minute",
-            "Per-client limits as `kind=N/second|minute|hour`, comma-separated; `off` disables "
-            "them (benchmarks)."),
-    Setting("PORTAL_REDIS_URL", "",
-            "Redis for rate-limit counters shared by several workers, e.g. "
-            "`redis://127.0.0.1:6379/0`; empty keeps them in the process."),
-    Setting("PORTAL_MAX_REQUEST_BYTES", "16384",
-            "Largest request body accepted; larger ones get 413."),
-    Setting("PORTAL_PROXY_HOPS", "0",
-            "How many reverse proxies (nginx: 1) stand in front of the service; their "
-            "X-Forwarded-For/-Proto/-Host headers are then trusted for the client address, used "
-            "by rate limits, and for the scheme, used by the origin check and links."),
-    Setting("PORTAL_SITE_URL", "http://127.0.0.1:8000/",
-            "The public address. When it starts with https, the form session cookie is sent over "
-            "HTTPS only."),
-    Setting("PORTAL_TRUSTED_ORIGINS", "",
-            "Extra origins (comma-separated, e.g. `https://portal.example.org`) allowed to post "
-            "forms besides the service's own."),
+    Setting(
+        "PORTAL_DATABASE_URL",
+        "sqlite:///var/portal.sqlite3",
+        "Where submissions are stored: `sqlite:///path` (relative to the root) or "
+        "`postgresql://host/db` for production.",
+    ),
+    Setting(
+        "PORTAL_SECRET_KEY",
+        "",
+        "Signs sessions and cancel links. Empty: a random key is created once in "
+        "`var/secret_key` and reused, so every worker and restart agrees.",
+    ),
+    Setting(
+        "PORTAL_RATE_LIMITS",
+        "post=30/minute,get=600/minute",
+        "Per-client limits as `kind=N/second|minute|hour`, comma-separated; `off` disables "
+        "them (benchmarks).",
+    ),
+    Setting(
+        "PORTAL_REDIS_URL",
+        "",
+        "Redis for rate-limit counters shared by several workers, e.g. "
+        "`redis://127.0.0.1:6379/0`; empty keeps them in the process.",
+    ),
+    Setting(
+        "PORTAL_MAX_REQUEST_BYTES", "16384", "Largest request body accepted; larger ones get 413."
+    ),
+    Setting(
+        "PORTAL_PROXY_HOPS",
+        "0",
+        "How many reverse proxies (nginx: 1) stand in front of the service; their "
+        "X-Forwarded-For/-Proto/-Host headers are then trusted for the client address, used "
+        "by rate limits, and for the scheme, used by the origin check and links.",
+    ),
+    Setting(
+        SITE_URL_VARIABLE,
+        DEFAULT_SITE_URL,
+        "The public address. When it starts with https, the form session cookie is sent over "
+        "HTTPS only.",
+    ),
+    Setting(
+        "PORTAL_TRUSTED_ORIGINS",
+        "",
+        "Extra origins (comma-separated, e.g. `https://portal.example.org`) allowed to post "
+        "forms besides the service's own.",
+    ),
 )
 
 

@@ -2,7 +2,8 @@
 
 A volunteer who edits an ISEE bound or an event's capacity changes the site and
 the service together. If the new content is invalid the service keeps the last
-good version (the build would refuse it too) and logs why.
+good version (the build would refuse it too) and logs why. Each request takes one
+snapshot from here (web/i18n.py), so a reload never mixes two versions in a request.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 from portal.model import Content, ContentError, load
-from portal.preview import snapshot
+from portal.model.watch import snapshot
 
 log = logging.getLogger("forms_service.content")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .model import CONTENT_TYPES, ContentError, Problems, check as check_content, load
+from .model import CONTENT_TYPES, ContentError, Problems, load
+from .model import check as check_content
 from .model.loader import SETTINGS_FILES
 
 
@@ -22,13 +23,19 @@ def fail_with(problems) -> None:
     print_problems(problems, False)
     errors = [p for p in problems if p.severity == "error"]
     raise click.ClickException(
-        f"{plural(len(errors), 'errore', 'errori')} nei contenuti: correggili e riprova.")
+        f"{plural(len(errors), 'errore', 'errori')} nei contenuti: correggili e riprova."
+    )
 
 
 @click.group()
-@click.option("--root", envvar="PORTAL_ROOT", default=".", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder that holds content/ and site_config/.")
+@click.option(
+    "--root",
+    envvar="PORTAL_ROOT",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder that holds content/ and site_config/.",
+)
 @click.pass_context
 def main(ctx, root):
     """Vivere SAP portal: content checks, site build, translations and preview."""
@@ -36,8 +43,12 @@ def main(ctx, root):
 
 
 @main.command()
-@click.option("--warnings/--no-warnings", "show_warnings", default=False,
-              help="Also list every missing translation.")
+@click.option(
+    "--warnings/--no-warnings",
+    "show_warnings",
+    default=False,
+    help="Also list every missing translation.",
+)
 @click.pass_obj
 def check(root, show_warnings):
     """Validate everything under content/ and site_config/."""
@@ -49,8 +60,10 @@ def check(root, show_warnings):
     if errors:
         click.echo(f"{plural(errors, 'errore', 'errori')} da correggere, {counted}.", err=True)
         sys.exit(1)
-    click.echo(f"Contenuti corretti. {counted} (traduzioni mancanti: vedi "
-               "`make translations`).")
+    click.echo(
+        f"Contenuti corretti. {counted} (traduzioni mancanti: vedi "  # test_docs.py finds this
+        "`make translations`)."
+    )
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -58,12 +71,17 @@ def plural(count: int, one: str, many: str) -> str:
 
 
 @main.command()
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to put the site (default: site/ under the root).")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to put the site (default: site/ under the root).",
+)
 @click.pass_obj
 def build(root, site_dir):
     """Check the content and build the static site into site/ (swapped in on success)."""
-    from .site.build import BuildFailed, build as build_site
+    from .site.build import BuildFailed
+    from .site.build import build as build_site
 
     try:
         result = build_site(root, site_dir)
@@ -71,8 +89,10 @@ def build(root, site_dir):
         fail_with(exc.problems)
     except BuildFailed as exc:
         raise click.ClickException(f"la costruzione del sito non è riuscita: {exc}") from exc
-    click.echo(f"Sito costruito in {result.site_dir}: {result.pages} pagine, "
-               f"lingue {', '.join(result.languages)}.")
+    click.echo(
+        f"Sito costruito in {result.site_dir}: {result.pages} pagine, "
+        f"lingue {', '.join(result.languages)}."
+    )
 
 
 @main.command()
@@ -89,8 +109,12 @@ def translations(root, details):
 
 @main.command("export-translations")
 @click.argument("lang")
-@click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
-              help="Where to write the JSON (default: standard output).")
+@click.option(
+    "--out",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Where to write the JSON (default: standard output).",
+)
 @click.pass_obj
 def export_translations(root, lang, out):
     """Every text with its Italian source, as JSON for a translator of LANG to fill in."""
@@ -132,8 +156,13 @@ def _load_or_fail(root):
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
-              show_default=True, help="Folder for the .schema.json files (under the root).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder for the .schema.json files (under the root).",
+)
 @click.pass_obj
 def schema(root, out):
     """Write the JSON Schema of every content type, for editors' validation."""
@@ -159,8 +188,12 @@ def schema_types():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--watch/--no-watch", default=True, show_default=True,
-              help="Rebuild and reload the browser when content changes.")
+@click.option(
+    "--watch/--no-watch",
+    default=True,
+    show_default=True,
+    help="Rebuild and reload the browser when content changes.",
+)
 @click.pass_obj
 def serve(root, host, port, watch):
     """Build the site and serve it with the forms service on http://HOST:PORT.
@@ -171,20 +204,13 @@ def serve(root, host, port, watch):
     """
     from werkzeug.serving import run_simple
 
-    from forms_service import create_app
-
     from .preview import Preview, QuietRequestHandler, combined_app, static_app
 
     site_dir = root / "site"
     preview = Preview(root, site_dir, echo=lambda line: click.echo(line, err=True))
     if not preview.rebuild() and not site_dir.exists():
         raise click.ClickException("nessun sito da servire: correggi gli errori qui sopra.")
-    try:
-        service = create_app(root=root)
-    except ContentError as exc:
-        fail_with(exc.problems)
-    except ValueError as exc:  # a malformed setting: the message names it
-        raise click.ClickException(str(exc)) from exc
+    service = _service_or_fail(root)
     if watch:
         preview.start_watching()
     app = combined_app(static_app(site_dir, preview if watch else None), service)
@@ -197,23 +223,25 @@ def serve(root, host, port, watch):
 @click.pass_obj
 def purge(root, dry_run):
     """Delete form data past its retention period (site_config/forms.yml). Run it daily."""
-    from datetime import datetime, timezone
+    from forms_service import maintenance
 
-    from forms_service.config import load_settings
-    from forms_service.db import Database
-    from forms_service.retention import purge as purge_data
+    done = maintenance.purge(_service_or_fail(root), dry_run)
+    verb = "da cancellare" if dry_run else "cancellate"
+    click.echo(
+        f"Pre-domande {verb}: {done.pre_applications}. Iscrizioni {verb}: {done.registrations}."
+    )
+
+
+def _service_or_fail(root: Path):
+    """The forms service app, as gunicorn would make it, or a message that says what to fix."""
+    from forms_service import create_app
 
     try:
-        content = load(root)
+        return create_app(root=root)
     except ContentError as exc:
         fail_with(exc.problems)
-    settings = load_settings(root)
-    database = Database(settings["PORTAL_DATABASE_URL"], root)
-    database.migrate()
-    done = purge_data(database, content, datetime.now(timezone.utc), dry_run)
-    verb = "da cancellare" if dry_run else "cancellate"
-    click.echo(f"Pre-domande {verb}: {done.pre_applications}. "
-               f"Iscrizioni {verb}: {done.registrations}.")
+    except ValueError as exc:  # a malformed setting: the message names it
+        raise click.ClickException(str(exc)) from exc
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Language-aware formats shared by the site renderer and the forms service.
+"""Language-aware formats and sentences shared by the site renderer and the forms service.
 
 Dates, times, money and lists follow each language's CLDR conventions (Babel);
 UI strings come from site_config/strings and fall back to Italian.
@@ -6,7 +6,7 @@ UI strings come from site_config/strings and fall back to Italian.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import datetime as dt
 from decimal import Decimal
 
 from babel.dates import format_date, format_time, get_day_names
@@ -40,13 +40,13 @@ class Formats:
             self.fell_back = self.fell_back or self.lang != self.source
         return template.format(**params) if params else template
 
-    def date(self, day: date) -> str:
+    def date(self, day: dt.date) -> str:
         return format_date(day, "full", locale=self.locale)
 
-    def short_date(self, day: date) -> str:
+    def short_date(self, day: dt.date) -> str:
         return format_date(day, "long", locale=self.locale)
 
-    def time(self, moment: time) -> str:
+    def time(self, moment: dt.time) -> str:
         text = format_time(moment, "short", locale=self.locale)
         if self.content.language(self.lang).dir == "rtl":
             # A time that starts with digits and ends in Latin letters ("9:00 AM" in Urdu)
@@ -56,18 +56,19 @@ class Formats:
             return f"\u2068{text}\u2069"
         return text
 
-    def hours(self, opens: time, closes: time) -> str:
+    def hours(self, opens: dt.time, closes: dt.time) -> str:
         return f"{self.time(opens)}–{self.time(closes)}"
 
-    def datetime(self, moment: datetime) -> str:
+    def datetime(self, moment: dt.datetime) -> str:
         return f"{self.short_date(moment.date())}, {self.time(moment.time())}"
 
     def date_span(self, prefix: str, start, end) -> str:
         """``{prefix}_between``, ``_until`` or ``_from`` for a date range whose ends may be
         unknown; "" when both are."""
         if start and end:
-            return self.s(f"{prefix}_between", start=self.short_date(start),
-                          end=self.short_date(end))
+            return self.s(
+                f"{prefix}_between", start=self.short_date(start), end=self.short_date(end)
+            )
         if end:
             return self.s(f"{prefix}_until", end=self.short_date(end))
         if start:
@@ -82,6 +83,22 @@ class Formats:
 
     def either(self, items) -> str:
         return format_list(list(items), style="or", locale=self.locale)
+
+    def rule_lines(self, rules) -> list[str]:
+        """One plain sentence per heating-grant rule: the site's page and the form's start."""
+        heating = self.either(self.s(f"heating_{kind}") for kind in rules.heating_types)
+        bands = self.either(self.s(f"band_{band}") for band in rules.bands)
+        lines = [
+            self.s("rule_tenancy", months=rules.min_tenancy_months, heating=heating),
+            self.s("rule_bands", bands=bands),
+            self.s("rule_isee", min=self.money(rules.isee.min), max=self.money(rules.isee.max)),
+        ]
+        lines.append(
+            self.s("rule_arrears_plan")
+            if rules.arrears_need_repayment_plan
+            else self.s("rule_arrears_any")
+        )
+        return lines
 
     def desk_address(self, desk) -> str:
         if desk.address is None:

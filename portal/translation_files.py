@@ -23,8 +23,16 @@ STRINGS_SOURCE = "site_config/strings/it.yml"
 def export(content: Content, lang: str) -> list[dict]:
     entries = []
     for file, field, text, mark in content.texts:
-        entries.append({"file": file, "line": mark[0], "field": field,
-                        "it": text.get("it"), "en": text.get("en"), lang: text.get(lang) or ""})
+        entries.append(
+            {
+                "file": file,
+                "line": mark[0],
+                "field": field,
+                "it": text.get("it"),
+                "en": text.get("en"),
+                lang: text.get(lang) or "",
+            }
+        )
     return entries
 
 
@@ -49,15 +57,17 @@ def _yaml_value(text: str, indent: int) -> list[str]:
 def _set_in_mapping(lines: list[str], mapping, lang: str, text: str) -> None:
     """Add or replace ``lang: text`` in a block mapping of texts (edits ``lines`` in place)."""
     if mapping.flow_style:
-        raise ValueError(f"line {mapping.start_mark.line + 1}: write this text as one line per "
-                         "language (not {it: …, en: …}) before importing")
+        raise ValueError(
+            f"line {mapping.start_mark.line + 1}: write this text as one line per "
+            "language (not {it: …, en: …}) before importing"
+        )
     indent = mapping.value[0][0].start_mark.column
     value = _yaml_value(text, indent)
     new = [f"{' ' * indent}{lang}: {value[0]}"] + value[1:]
     for key, node in mapping.value:
         if key.value == lang:
             end = node.end_mark.line if node.end_mark.column == 0 else node.end_mark.line + 1
-            lines[key.start_mark.line:end] = new
+            lines[key.start_mark.line : end] = new
             return
     last = mapping.value[-1][1]
     at = last.end_mark.line if last.end_mark.column == 0 else last.end_mark.line + 1
@@ -81,10 +91,13 @@ def _import_strings(root: Path, lang: str, items: list[tuple[str, str]]) -> None
     current = current or {}
     current.update(dict(items))
     order = list(yaml.safe_load((root / STRINGS_SOURCE).read_text(encoding="utf-8")))
-    body = "\n".join(f"{key}: {json.dumps(current[key], ensure_ascii=False)}"
-                     for key in order if key in current)
-    path.write_text(f"# Interface strings: {lang}. Keep the {{braces}} words as they are.\n"
-                    f"{body}\n", encoding="utf-8")
+    body = "\n".join(
+        f"{key}: {json.dumps(current[key], ensure_ascii=False)}" for key in order if key in current
+    )
+    path.write_text(
+        f"# Interface strings: {lang}. Keep the {{braces}} words as they are.\n{body}\n",
+        encoding="utf-8",
+    )
 
 
 def import_file(root: Path, entries: list[dict], lang: str) -> int:

@@ -12,10 +12,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wcwidth import wcswidth
+
 from .model import Content
 from .model.fields import Text
 from .readability import gulpease
-
 
 NEW_FILE: dict = {}  # marker: the file is not committed yet
 
@@ -37,8 +38,13 @@ def blame_times(root: Path, file: str, cache: dict) -> dict | None:
         return cache[file]
     now = int(time.time())
     try:
-        out = subprocess.run(["git", "-C", str(root), "blame", "--line-porcelain", "--", file],
-                             capture_output=True, text=True, check=True, timeout=60).stdout
+        out = subprocess.run(
+            ["git", "-C", str(root), "blame", "--line-porcelain", "--", file],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
     except (subprocess.CalledProcessError, FileNotFoundError, subprocess.TimeoutExpired):
         # A file git does not track yet is all new: every line changed now.
         cache[file] = NEW_FILE if _inside_git(root) else None
@@ -57,8 +63,14 @@ def blame_times(root: Path, file: str, cache: dict) -> dict | None:
 
 def _inside_git(root: Path) -> bool:
     try:
-        return subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
-                              capture_output=True, timeout=30).returncode == 0
+        return (
+            subprocess.run(
+                ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                capture_output=True,
+                timeout=30,
+            ).returncode
+            == 0
+        )
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return False
 
@@ -70,15 +82,16 @@ def _changed(root, where, cache) -> int | None:
         return None
     if times is NEW_FILE:
         return int(time.time())
-    values = [times.get(n) for n in range(first, last + 1) if times.get(n) is not None]
+    values = [t for n in range(first, last + 1) if (t := times.get(n)) is not None]
     return max(values) if values else None
 
 
 def report(content: Content) -> list[LanguageReport]:
     root, source = content.root, content.source_language
     cache: dict = {}
-    reports = [LanguageReport(lang.code, lang.name, lang.reviewed)
-               for lang in content.languages[1:]]
+    reports = [
+        LanguageReport(lang.code, lang.name, lang.reviewed) for lang in content.languages[1:]
+    ]
     for path, name, text, mark in content.texts:
         source_time = _changed(root, text.lines[source], cache) if source in text.lines else None
         for entry in reports:
@@ -94,16 +107,35 @@ def report(content: Content) -> list[LanguageReport]:
     return reports
 
 
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: a Chinese character takes two, a combining mark none."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)  # a control character: count characters
+
+
 def format_table(reports: list[LanguageReport], details: bool = False) -> str:
     header = ("lingua", "nome", "rivista", "testi", "mancanti", "da aggiornare")
     rows = [header]
     for r in reports:
         outdated = str(len(r.outdated)) + (" (git non disponibile)" if r.unknown else "")
-        rows.append((r.code, r.name, "sì" if r.reviewed else "no", str(r.total),
-                     str(len(r.missing)), outdated))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-             for row in rows]
+        rows.append(
+            (
+                r.code,
+                r.name,
+                "sì" if r.reviewed else "no",
+                str(r.total),
+                str(len(r.missing)),
+                outdated,
+            )
+        )
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell + " " * (width - display_width(cell))
+            for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
     if details:
         for r in reports:
             for kind, items in (("manca", r.missing), ("da aggiornare", r.outdated)):
@@ -145,15 +177,23 @@ def readability(content: Content) -> list[Readability]:
         if getattr(item, "easy", None):
             kind = kinds.get(id(item)) or ("desks" if item in content.desks.values() else "pages")
             file = content.sources.get((kind, item.id), item.id)
-            rows.append(Readability(file, gulpease(item.easy),
-                                    gulpease(_italian_texts(item, content.source_language))))
+            rows.append(
+                Readability(
+                    file,
+                    gulpease(item.easy),
+                    gulpease(_italian_texts(item, content.source_language)),
+                )
+            )
     return rows
 
 
 def format_readability(rows: list[Readability]) -> str:
-    lines = ["", "Italiano semplice: indice Gulpease (0-100, più alto = più facile; "
-             "sotto 80 è difficile per chi ha la licenza elementare)",
-             f"{'file':<44}semplice  completo"]
+    lines = [
+        "",
+        "Italiano semplice: indice Gulpease (0-100, più alto = più facile; "
+        "sotto 80 è difficile per chi ha la licenza elementare)",
+        f"{'file':<44}semplice  completo",
+    ]
     for row in rows:
         lines.append(f"{row.file:<44}{row.easy!s:>8}  {row.full!s:>8}")
     return "\n".join(lines)

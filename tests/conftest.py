@@ -1,18 +1,62 @@
-"""Shared fixtures: a scratch copy of the real project, and helpers to break it on purpose."""
+"""Shared fixtures. What each one costs decides its scope:
+
+- ``project``: a fresh copy of the shipped content for one test, free to edit;
+- ``shared_content``: one read-only copy for the whole session, with the test event
+  "assemblea" (the forms service tests that do not change content run on it);
+- ``database_url``: a new, empty database for each test, on SQLite and on PostgreSQL (the
+  PostgreSQL runs carry the ``postgresql`` marker: ``-m "not postgresql"`` keeps SQLite only);
+- ``service`` / ``client``: a real forms service app on that database;
+- ``browser``: Debian's Chromium, one for the session;
+- ``shared_portal``: one built site and one ``portal serve`` for every browser test of the
+  session, read-only (a test that changes content builds its own copy).
+
+A test that needs something absent (Chromium, PostgreSQL, Redis) fails, never skips.
+"""
 
 from __future__ import annotations
 
 import os
 import textwrap
+import typing
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from portal.model import Problems, check
+from portal.model.fields import field_names
+from portal.model.kinds import nested_group
+from portal.model.loader import CONTENT_TYPES, SETTINGS_FILES
 
-from .helpers import copy_project
+from .helpers import copy_project, running_portal
 
 ROOT = Path(__file__).resolve().parent.parent
+POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("PORTAL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Markers for the tests that need an outside service, so a run can leave them out
+    (``make test-fast`` does: ``-m "not postgresql and not redis"``):
+
+    - ``postgresql``: every test parametrized with "postgresql" (``database_url`` here,
+      ``backend_url`` in test_concurrency.py);
+    - ``redis``: every test on the shared Redis database (fixture ``redis_db``); each one
+      empties it, so they must not run at the same time in parallel processes.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgresql)
+        if "redis_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.redis)
+
+
+# --- content -------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -21,24 +65,13 @@ def project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
-
-
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright; fails (never skips) when it is missing."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs "
-                    "Debian's chromium package.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
+def shared_content(tmp_path_factory) -> Path:
+    """One copy of the shipped content with the open 3-place event "assemblea", for the whole
+    session. Read-only: a test that changes content takes ``project`` instead."""
+    root = copy_project(tmp_path_factory.mktemp("shared-content"))
+    add_event(root)
+    return root
 
 
 def write(root: Path, relative: str, text: str) -> Path:
@@ -60,13 +93,61 @@ def only_problem(root: Path):
     return found[0]
 
 
-# --- forms service ------------------------------------------------------------------------
-import uuid  # noqa: E402
-from datetime import datetime, timedelta  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
+def model_classes() -> list:
+    """Every dataclass the content model is made of, nested ones included."""
+    found, todo = [], [k.cls for k in CONTENT_TYPES] + [c for c, _ in SETTINGS_FILES.values()]
+    while todo:
+        cls = todo.pop()
+        if cls not in found:
+            found.append(cls)
+            hints = typing.get_type_hints(cls, include_extras=True)
+            todo += [
+                inner
+                for name in field_names(cls)
+                if (inner := nested_group(hints[name])) is not None
+            ]
+    return found
 
-POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("PORTAL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+def local_now() -> datetime:
+    return datetime.now(ZoneInfo("Europe/Rome")).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def add_event(
+    root: Path,
+    event_id: str = "assemblea",
+    capacity: int | None = 3,
+    signup_open: bool = True,
+    days_ahead: int = 10,
+) -> str:
+    """Write an event whose sign-up window is open now (or already closed)."""
+    now = local_now()
+    start = now + timedelta(days=days_ahead)
+    opens = now - timedelta(days=5)
+    closes = now + timedelta(days=days_ahead - 1) if signup_open else now - timedelta(hours=1)
+    fmt = "%Y-%m-%d %H:%M"
+    lines = [
+        f"id: {event_id}",
+        "updated: 2026-11-22",
+        "title:",
+        "  it: Assemblea di condominio",
+        "  en: Building meeting",
+        "description:",
+        "  it: Incontro tra vicini.",
+        "  en: A meeting between neighbours.",
+        "place:",
+        "  desk: celadina",
+        f"start: {start.strftime(fmt)}",
+        f"end: {(start + timedelta(hours=2)).strftime(fmt)}",
+        "signup:",
+        f"  opens: {opens.strftime(fmt)}",
+        f"  closes: {closes.strftime(fmt)}",
+    ] + ([f"capacity: {capacity}"] if capacity else [])
+    write(root, f"content/events/{event_id}.yml", "\n".join(lines) + "\n")
+    return event_id
+
+
+# --- forms service ------------------------------------------------------------------------
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -95,38 +176,29 @@ def postgres_schema():
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def local_now() -> datetime:
-    return datetime.now(ZoneInfo("Europe/Rome")).replace(second=0, microsecond=0, tzinfo=None)
-
-
-def add_event(root: Path, event_id: str = "assemblea", capacity: int | None = 3,
-              signup_open: bool = True, days_ahead: int = 10) -> str:
-    """Write an event whose sign-up window is open now (or already closed)."""
-    now = local_now()
-    start = now + timedelta(days=days_ahead)
-    opens = now - timedelta(days=5)
-    closes = now + timedelta(days=days_ahead - 1) if signup_open else now - timedelta(hours=1)
-    fmt = "%Y-%m-%d %H:%M"
-    lines = [
-        f"id: {event_id}", "updated: 2026-11-22",
-        "title:", "  it: Assemblea di condominio", "  en: Building meeting",
-        "description:", "  it: Incontro tra vicini.", "  en: A meeting between neighbours.",
-        "place:", "  desk: celadina",
-        f"start: {start.strftime(fmt)}", f"end: {(start + timedelta(hours=2)).strftime(fmt)}",
-        "signup:", f"  opens: {opens.strftime(fmt)}", f"  closes: {closes.strftime(fmt)}",
-    ] + ([f"capacity: {capacity}"] if capacity else [])
-    write(root, f"content/events/{event_id}.yml", "\n".join(lines) + "\n")
-    return event_id
-
-
 @pytest.fixture
-def service(project, database_url):
-    """A real forms service app on a copy of the content, with an open 3-place event."""
+def service(request, database_url):
+    """A real forms service app with an open 3-place event "assemblea", on its own database.
+
+    It reads the session's ``shared_content``; a test that also takes ``project`` (directly
+    or through another fixture) to change content gets the app on that copy instead, with
+    the same event added.
+    """
     from forms_service import create_app
 
-    add_event(project)
-    app = create_app({"PORTAL_DATABASE_URL": database_url, "PORTAL_RATE_LIMITS": "off",
-                      "PORTAL_SECRET_KEY": "test-secret"}, root=project)
+    if "project" in request.fixturenames:
+        root = request.getfixturevalue("project")
+        add_event(root)
+    else:
+        root = request.getfixturevalue("shared_content")
+    app = create_app(
+        {
+            "PORTAL_DATABASE_URL": database_url,
+            "PORTAL_RATE_LIMITS": "off",
+            "PORTAL_SECRET_KEY": "test-secret",
+        },
+        root=root,
+    )
     app.config["TESTING"] = True
     return app
 
@@ -134,3 +206,54 @@ def service(project, database_url):
 @pytest.fixture
 def client(service):
     return service.test_client()
+
+
+# --- browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, launched as ``make bench`` launches it
+    (``bench.weight.chromium``); fails (never skips) when it is missing."""
+    from bench.weight import CHROMIUM, chromium
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make test`, which installs "
+            "Debian's chromium package."
+        )
+    with chromium() as browser:
+        yield browser
+
+
+@dataclass(frozen=True)
+class RunningPortal:
+    base: str  # http://127.0.0.1:PORT, no trailing slash
+    project: Path  # the content it was built from: read-only
+    database: Path  # the forms service's SQLite file
+
+
+@pytest.fixture(scope="session")
+def shared_portal(tmp_path_factory) -> Iterator[RunningPortal]:
+    """The session's one built site, served with the forms service by ``portal serve``.
+
+    The shipped content plus three test events: "assemblea" (open, 3 places), "un-posto"
+    (open, 1 place: the waitlist) and "chiusa" (sign-up closed). The browser tests share it,
+    so they must not change its content; what they send through the forms goes into
+    ``database`` (count rows before and after instead of expecting an empty database).
+    Rate limits are off: the tests post hundreds of forms from one address.
+    """
+    project = copy_project(tmp_path_factory.mktemp("shared-portal"))
+    add_event(project, "assemblea")
+    add_event(project, "un-posto", capacity=1)
+    add_event(project, "chiusa", signup_open=False)
+    database = project / "var" / "forms.sqlite3"
+    settings = {"PORTAL_RATE_LIMITS": "off", "PORTAL_DATABASE_URL": f"sqlite:///{database}"}
+    with running_portal(project, "--no-watch", env=settings) as base:
+        yield RunningPortal(base, project, database)
+
+
+@pytest.fixture(scope="session")
+def base(shared_portal) -> str:
+    """The base URL of ``shared_portal``, for the tests that only read the site."""
+    return shared_portal.base

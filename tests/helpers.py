@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,8 +34,11 @@ def copy_project(target: Path) -> Path:
 
 def tree_digest(folder: Path) -> dict:
     """Every file under ``folder`` with the hash of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def free_port() -> int:
@@ -45,6 +49,7 @@ def free_port() -> int:
 
 def get(url: str):
     """(status, headers, body text) without raising on 4xx/5xx or following redirects."""
+
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
@@ -58,39 +63,44 @@ def get(url: str):
 
 
 @contextmanager
-def running_portal(root: Path, *extra: str):
-    """``portal serve`` in a subprocess on a free port; yields its base URL."""
+def running_portal(root: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``portal serve`` in a subprocess on a free port, with ``env`` added to the environment;
+    yields its base URL (``http://127.0.0.1:PORT``, no trailing slash)."""
     port = free_port()
-    env = {**os.environ, "PORTAL_SITE_URL": f"http://127.0.0.1:{port}/"}
+    env = {**os.environ, **(env or {}), "PORTAL_SITE_URL": f"http://127.0.0.1:{port}/"}
+    base = f"http://127.0.0.1:{port}"
     # The output goes to a file, not a pipe: nobody reads a pipe while the tests run, and
     # once its buffer is full (some hundred access-log lines) the server blocks on writing.
-    output = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
-    process = subprocess.Popen([*PORTAL, "--root", str(root), "serve", "--port", str(port), *extra],
-                               cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                               text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                output.seek(0)
-                raise RuntimeError(f"portal serve exited: {output.read()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("portal serve did not start within 60 s")
-        yield base
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            [*PORTAL, "--root", str(root), "serve", "--port", str(port), *extra],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        output.close()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    output.seek(0)
+                    raise RuntimeError(f"portal serve exited: {output.read()}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise RuntimeError("portal serve did not start within 60 s")
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def wait_for(predicate, timeout: float = 30, interval: float = 0.2):
@@ -104,6 +114,8 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.2):
 
 
 def table_rows(html: str) -> list[list[str]]:
-    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
-    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
-            for row in rows]
+    cells = r"<t[dh][^>]*>(.*?)</t[dh]>"
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(cells, row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    ]

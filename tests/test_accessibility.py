@@ -7,8 +7,9 @@
 - the heating-grant pre-application done with the keyboard alone, with a visible focus;
 - right-to-left pages that mirror: hours tables, forms, error summary, language switchers.
 
-One server and one browser context for the axe scan, the slow part (about 0.4 s a page;
-two tabs taking turns were slower, not faster, on two cores).
+The session's shared server (``base``, see conftest.py: its events "assemblea", open, and
+"chiusa", closed, give the event templates) and one browser context for the axe scan, the
+slow part (about 0.4 s a page; two tabs taking turns were slower, not faster, on two cores).
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ import pytest
 
 from portal.model import load
 
-from .conftest import add_event
-from .helpers import ROOT, copy_project, running_portal
+from .helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +48,26 @@ RUN_AXE = """options => axe.run(document, options).then(results => results.viola
                     target: n.target.join(" "),
                     summary: (n.failureSummary || "").replace(/\\s+/g, " ")}))})))"""
 
-ANSWERS = (("riscaldamento", {"heating": "centralized"}), ("fascia", {"band": "accesso"}),
-           ("assegnazione", {"tenancy_start": "2020-01-15"}), ("morosita", {"arrears": "yes"}),
-           ("piano-di-rientro", {"repayment_plan": "yes"}), ("isee", {"isee": "12.345,67"}))
-DETAILS = {"full_name": "Maria Rossi", "phone": "035 123456", "address": "Via Roma 1, Bergamo",
-           "household_size": "3", "preferred_desk": "colognola", "consent": "on"}
+ANSWERS = (
+    ("riscaldamento", {"heating": "centralized"}),
+    ("fascia", {"band": "accesso"}),
+    ("assegnazione", {"tenancy_start": "2020-01-15"}),
+    ("morosita", {"arrears": "yes"}),
+    ("piano-di-rientro", {"repayment_plan": "yes"}),
+    ("isee", {"isee": "12.345,67"}),
+)
+DETAILS = {
+    "full_name": "Maria Rossi",
+    "phone": "035 123456",
+    "address": "Via Roma 1, Bergamo",
+    "household_size": "3",
+    "preferred_desk": "colognola",
+    "consent": "on",
+}
 
 
 # --- the server and a resident half-way through every form --------------------------------
+
 
 @dataclass
 class Portal:
@@ -63,22 +75,6 @@ class Portal:
     confirmation: str  # the path after /moduli/<lang>/ of a sent pre-application
     registration: str  # the path after /moduli/<lang>/ of an event registration (with ?t=)
     ruled_out: object  # a browser context whose last answer ruled the grant out
-
-
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("accessibility"))
-    add_event(project, "assemblea")
-    add_event(project, "chiusa", signup_open=False)
-    env = pytest.MonkeyPatch()
-    env.setenv("PORTAL_RATE_LIMITS", "off")  # hundreds of requests in a couple of minutes
-    env.setenv("PORTAL_DATABASE_URL", "sqlite:///var/accessibility.sqlite3")
-    try:
-        with running_portal(project, "--no-watch") as url:
-            env.undo()
-            yield url
-    finally:
-        env.undo()
 
 
 def post(context, url: str, form: dict, ends: str):
@@ -89,43 +85,57 @@ def post(context, url: str, form: dict, ends: str):
 
 
 @pytest.fixture(scope="module")
-def session(browser, portal):
+def session(browser, base):
     """(Portal, context): in the context the grant questionnaire is answered and the details
     are given, but nothing is sent, so every form page can be shown in any language; a
     pre-application and an event registration were sent before. Answers that rule the
     grant out clear the session, so that page has a context of its own."""
     context = browser.new_context(viewport=DESKTOP)
     ruled_out = browser.new_context(viewport=DESKTOP)
-    grant = f"{portal}/moduli/it/{GRANT}/"
+    grant = f"{base}/moduli/it/{GRANT}/"
 
     def answer_everything():
         for slug, form in ANSWERS:
-            post(context, grant + slug, form, r"/(fascia|assegnazione|morosita|piano-di-rientro"
-                                              r"|isee|dati)$")
+            post(
+                context,
+                grant + slug,
+                form,
+                r"/(fascia|assegnazione|morosita|piano-di-rientro|isee|dati)$",
+            )
         post(context, grant + "dati", DETAILS, "/controlla$")
 
     answer_everything()
     done = post(context, grant + "controlla", {}, r"/conferma/C-[A-Z0-9-]+$")
     answer_everything()  # sending cleared the session: again, and stop before sending
     post(ruled_out, grant + "riscaldamento", {"heating": "autonomous"}, "/non-ammissibile$")
-    registration = post(context, f"{portal}/moduli/it/eventi/assemblea/",
-                        {"full_name": "Anna Bianchi", "email": "anna@example.it", "people": "1",
-                         "consent": "on"}, r"/iscrizione/[^/]+\?t=")
-    yield Portal(portal, done.split("/moduli/it/", 1)[1],
-                 registration.split("/moduli/it/", 1)[1], ruled_out), context
+    registration = post(
+        context,
+        f"{base}/moduli/it/eventi/assemblea/",
+        {"full_name": "Anna Bianchi", "email": "anna@example.it", "people": "1", "consent": "on"},
+        r"/iscrizione/[^/]+\?t=",
+    )
+    yield (
+        Portal(
+            base,
+            done.split("/moduli/it/", 1)[1],
+            registration.split("/moduli/it/", 1)[1],
+            ruled_out,
+        ),
+        context,
+    )
     context.close()
     ruled_out.close()
 
 
 # --- the page templates --------------------------------------------------------------------
 
+
 def site(path: str, status: int = 200):
     return lambda p, lang: (f"{p.base}/{'' if lang == CODES[0] else lang + '/'}{path}", status)
 
 
 def form(path, status: int = 200):
-    return lambda p, lang: (f"{p.base}/moduli/{lang}/{path(p) if callable(path) else path}",
-                            status)
+    return lambda p, lang: (f"{p.base}/moduli/{lang}/{path(p) if callable(path) else path}", status)
 
 
 SITE = {
@@ -178,14 +188,17 @@ def open_template(page, portal: Portal, name: str, lang: str) -> str:
 
 # --- axe -------------------------------------------------------------------------------------
 
+
 def report(found: list[dict], checked: int) -> str:
     """Grouped by rule, then by element and message, with the pages where each was found."""
     groups = defaultdict(list)
     for item in found:
         groups[(item["id"], item["impact"], item["help"])].append(item)
     pages = {item["url"] for item in found}
-    lines = [f"{len(found)} serious or critical WCAG 2.1 AA violations on {len(pages)} of "
-             f"{checked} pages checked:"]
+    lines = [
+        f"{len(found)} serious or critical WCAG 2.1 AA violations on {len(pages)} of "
+        f"{checked} pages checked:"
+    ]
     for (rule, impact, help_text), items in sorted(groups.items()):
         lines.append(f"\n{rule} ({impact}, {len(items)}×): {help_text}")
         same = defaultdict(list)
@@ -197,18 +210,23 @@ def report(found: list[dict], checked: int) -> str:
                 break
             shown = ", ".join(f"[{w['lang']}] {w['template']}" for w in where[:6])
             more = f" and {len(where) - 6} more" if len(where) > 6 else ""
-            lines.append(f"  {target}\n    {summary[:400]}\n    on {shown}{more}; "
-                         f"first {where[0]['url']}")
+            lines.append(
+                f"  {target}\n    {summary[:400]}\n    on {shown}{more}; first {where[0]['url']}"
+            )
     return "\n".join(lines)
 
 
 def axe_violations(page, name: str, lang: str) -> list[dict]:
     """One entry per element of each serious or critical violation on the open page."""
     page.evaluate(AXE_SOURCE)
-    return [{**violation, **node, "url": page.url, "template": name, "lang": lang}
-            for violation in page.evaluate(RUN_AXE, AXE_OPTIONS) for node in violation["nodes"]]
+    return [
+        {**violation, **node, "url": page.url, "template": name, "lang": lang}
+        for violation in page.evaluate(RUN_AXE, AXE_OPTIONS)
+        for node in violation["nodes"]
+    ]
 
 
+@pytest.mark.timeout(600)  # some 250 pages, three minutes on a busy machine
 def test_axe_finds_no_serious_violation_on_any_template_in_any_language(session):
     portal, context = session
     page, apart = context.new_page(), portal.ruled_out.new_page()
@@ -227,6 +245,7 @@ def test_axe_finds_no_serious_violation_on_any_template_in_any_language(session)
 
 
 # --- reflow: 320 CSS px, no horizontal scrolling (WCAG 1.4.10) ------------------------------
+
 
 @pytest.mark.parametrize("lang", ["it", "ar"])
 @pytest.mark.parametrize("name", ["desk page", "heating-grant page", "grant question with errors"])
@@ -261,8 +280,9 @@ FOCUS_STYLE = """() => {
 
 
 def focused(page, selector: str) -> bool:
-    return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)",
-                         selector)
+    return page.evaluate(
+        "s => !!document.activeElement && document.activeElement.matches(s)", selector
+    )
 
 
 def tab_to(page, selector: str, backwards: bool = False, most: int = 60) -> None:
@@ -279,11 +299,11 @@ def assert_focus_visible(page, kind: str) -> dict:
     return style
 
 
-def test_grant_pre_application_with_the_keyboard_alone(browser, portal):
+def test_grant_pre_application_with_the_keyboard_alone(browser, base):
     context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="it-IT")
     page = context.new_page()
     seen = {}
-    page.goto(f"{portal}/moduli/it/{GRANT}/")
+    page.goto(f"{base}/moduli/it/{GRANT}/")
 
     page.keyboard.press("Tab")  # the first stop is the skip link, and it shows itself
     assert focused(page, ".portal-skip")
@@ -351,8 +371,12 @@ def test_grant_pre_application_with_the_keyboard_alone(browser, portal):
     page.keyboard.press("Enter")
     page.wait_for_url("**/dati")
 
-    for field, text in (("#full_name", "Maria Rossi"), ("#phone", "035 123456"),
-                        ("#address", "Via Roma 1, Bergamo"), ("#household_size", "3")):
+    for field, text in (
+        ("#full_name", "Maria Rossi"),
+        ("#phone", "035 123456"),
+        ("#address", "Via Roma 1, Bergamo"),
+        ("#household_size", "3"),
+    ):
         tab_to(page, field)
         page.keyboard.type(text)
     tab_to(page, "input[name=preferred_desk]")
@@ -375,9 +399,9 @@ def test_grant_pre_application_with_the_keyboard_alone(browser, portal):
     assert set(seen) >= {"link", "radio", "text input", "button"}
 
 
-def test_site_links_show_their_focus(browser, portal):
+def test_site_links_show_their_focus(browser, base):
     page = browser.new_page(viewport=DESKTOP)
-    page.goto(f"{portal}/sportelli/celadina/")
+    page.goto(f"{base}/sportelli/celadina/")
     tab_to(page, ".md-content a[href]")
     assert_focus_visible(page, "link in the page text")
     tab_to(page, ".md-tabs__link")
@@ -386,6 +410,7 @@ def test_site_links_show_their_focus(browser, portal):
 
 
 # --- right to left -----------------------------------------------------------------------------
+
 
 def box(page, selector: str) -> dict:
     found = page.locator(selector).first.bounding_box()
@@ -419,7 +444,8 @@ def test_arabic_and_urdu_pages_mirror(session):
         assert first["x"] > second["x"], (lang, first, second)
         if lang == "ur":  # "9:00 AM–12:00 PM": each time whole, the first on the right
             nine, am, twelve = page.locator("table td:nth-child(2)").first.evaluate(
-                WHERE_IS, ["9:00", "AM", "12:00"])
+                WHERE_IS, ["9:00", "AM", "12:00"]
+            )
             assert twelve < nine < am, (twelve, nine, am)
         # Header: the title on the right, the language switcher on its left, as a mirror.
         title, switcher = box(page, ".md-header__title"), box(page, ".md-select")
@@ -444,11 +470,14 @@ def test_arabic_and_urdu_pages_mirror(session):
         gaps = page.locator(part).first.evaluate(TEXT_BOX)
         assert gaps["right"] < gaps["left"], (part, gaps)  # text starts on the right
     group = page.locator(".form-group--error").evaluate(
-        "e => [getComputedStyle(e).borderRightWidth, getComputedStyle(e).borderLeftWidth]")
+        "e => [getComputedStyle(e).borderRightWidth, getComputedStyle(e).borderLeftWidth]"
+    )
     assert group == ["5px", "0px"], group
     page_box, summary_box = box(page, "article"), summary.bounding_box()
-    assert abs((page_box["x"] + page_box["width"]) - (summary_box["x"] + summary_box["width"])) \
-        < 2 * 16  # aligned with the right edge of the text column
+    assert (
+        abs((page_box["x"] + page_box["width"]) - (summary_box["x"] + summary_box["width"]))
+        < 2 * 16
+    )  # aligned with the right edge of the text column
     label, field = box(page, "label[for=isee]"), box(page, "#isee")
     assert abs((label["x"] + label["width"]) - (field["x"] + field["width"])) < 8
     # The forms' own language list reads from the right: Italian first, on the right.

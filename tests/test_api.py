@@ -7,32 +7,48 @@ missing translation or a wrong fallback shows up here.
 
 from __future__ import annotations
 
-from portal.model import load
-from tests.helpers import ROOT
-
 import re
 from datetime import timedelta
 
 import pytest
 
+from portal.model import load
 from tests.conftest import add_event, local_now
+from tests.helpers import ROOT
 
 PRE_APPLICATIONS = "/api/heating-grant/pre-applications"
 ELIGIBILITY = "/api/heating-grant/eligibility"
 REGISTER = "/api/events/assemblea/registrations"
-SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
-                    "Referrer-Policy")
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+)
 
-QUESTION = {"tenancy_start": "2020-01-15", "heating": "centralized", "band": "accesso",
-            "isee": "12.345,67", "arrears": False}
-PRE_APPLICATION = {**QUESTION, "full_name": "Maria Rossi", "phone": "035 123456",
-                   "email": "maria@example.it", "address": "Via Roma 1, Bergamo",
-                   "household_size": 3, "repayment_plan": False, "preferred_desk": "celadina",
-                   "consent": True}
+QUESTION = {
+    "tenancy_start": "2020-01-15",
+    "heating": "centralized",
+    "band": "accesso",
+    "isee": "12.345,67",
+    "arrears": False,
+}
+PRE_APPLICATION = {
+    **QUESTION,
+    "full_name": "Maria Rossi",
+    "phone": "035 123456",
+    "email": "maria@example.it",
+    "address": "Via Roma 1, Bergamo",
+    "household_size": 3,
+    "repayment_plan": False,
+    "preferred_desk": "celadina",
+    "consent": True,
+}
 PERSON = {"full_name": "Anna Bianchi", "email": "anna@example.it", "people": 1, "consent": True}
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def count(service, table: str, where: str = "", params=()) -> int:
     db = service.extensions["portal_db"]
@@ -58,7 +74,7 @@ def assert_json_error(response, status: int, code: str, message_part: str):
     assert body["error"]["code"] == code
     assert message_part in body["error"]["message"], body["error"]["message"]
     text = response.get_data(as_text=True)
-    assert "Traceback" not in text and "File \"" not in text
+    assert "Traceback" not in text and 'File "' not in text
     assert_security_headers(response)
 
 
@@ -69,16 +85,20 @@ def sign_up(client, name: str, people: int = 1, **extra):
 
 
 def status_of(client, registration: dict) -> str:
-    response = client.get(f"/api/registrations/{registration['reference']}",
-                          query_string={"token": registration["cancel_token"]})
+    response = client.get(
+        f"/api/registrations/{registration['reference']}",
+        query_string={"token": registration["cancel_token"]},
+    )
     assert response.status_code == 200, response.get_json()
     return response.get_json()["status"]
 
 
 def cancel(client, registration: dict, token: str | None = None, **kwargs):
-    return client.post(f"/api/registrations/{registration['reference']}/cancel",
-                       json={"token": registration["cancel_token"] if token is None else token},
-                       **kwargs)
+    return client.post(
+        f"/api/registrations/{registration['reference']}/cancel",
+        json={"token": registration["cancel_token"] if token is None else token},
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -87,15 +107,21 @@ def make_app(project, database_url):
     from forms_service import create_app
 
     def make(**overrides):
-        settings = {"PORTAL_DATABASE_URL": database_url, "PORTAL_RATE_LIMITS": "off",
-                    "PORTAL_SECRET_KEY": "test-secret", **overrides}
+        settings = {
+            "PORTAL_DATABASE_URL": database_url,
+            "PORTAL_RATE_LIMITS": "off",
+            "PORTAL_SECRET_KEY": "test-secret",
+            **overrides,
+        }
         app = create_app(settings, root=project)
         app.config["TESTING"] = True
         return app
+
     return make
 
 
 # --- health and contract --------------------------------------------------------------------
+
 
 def test_health(client):
     response = client.get("/api/health")
@@ -124,19 +150,25 @@ def test_openapi_is_valid_and_matches_the_routes(client, service):
     assert response.status_code == 200
     document = response.get_json()
     assert document["openapi"].startswith("3.0")
-    errors = [f"{list(e.absolute_path)}: {e.message[:200]}"
-              for e in jsonschema.Draft4Validator(OPENAPI_30).iter_errors(document)]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message[:200]}"
+        for e in jsonschema.Draft4Validator(OPENAPI_30).iter_errors(document)
+    ]
     assert errors == []
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert documented == _openapi_paths_of(service)
     # Enumerations come from the content.
     schemas = document["components"]["schemas"]
     assert schemas["PreApplication"]["properties"]["preferred_desk"]["enum"] == [
-        "celadina", "colognola", "conca-fiorita-lazzaretto"]
+        "celadina",
+        "colognola",
+        "conca-fiorita-lazzaretto",
+    ]
     assert schemas["Registration"]["properties"]["lang"]["enum"] == list(load(ROOT).codes)
 
 
 # --- eligibility ------------------------------------------------------------------------------
+
 
 def test_eligibility_eligible_and_stores_nothing(client, service):
     response = client.post(ELIGIBILITY, json=QUESTION)
@@ -146,15 +178,18 @@ def test_eligibility_eligible_and_stores_nothing(client, service):
     assert_security_headers(response)
 
 
-@pytest.mark.parametrize("isee, eligible, code", [
-    ("9.360,00", False, "isee_below"),
-    ("9.360,01", True, None),
-    ("15.000,00", True, None),
-    ("15000,01", False, "isee_above"),
-    ("€ 12.345,67", True, None),
-    (9360.01, True, None),
-    (9360, False, "isee_below"),
-])
+@pytest.mark.parametrize(
+    "isee, eligible, code",
+    [
+        ("9.360,00", False, "isee_below"),
+        ("9.360,01", True, None),
+        ("15.000,00", True, None),
+        ("15000,01", False, "isee_above"),
+        ("€ 12.345,67", True, None),
+        (9360.01, True, None),
+        (9360, False, "isee_below"),
+    ],
+)
 def test_eligibility_isee_boundaries(client, isee, eligible, code):
     response = client.post(ELIGIBILITY, json={**QUESTION, "isee": isee})
     assert response.status_code == 200, response.get_json()
@@ -185,21 +220,35 @@ def test_eligibility_ambiguous_isee_is_an_error_on_isee(client):
     assert response.get_json()["errors"]["isee"].startswith("Non è chiaro se «12.345»")
     english = client.post(ELIGIBILITY, json={**QUESTION, "isee": "12.345", "lang": "en"})
     assert english.get_json()["errors"]["isee"].startswith(
-        "It is not clear whether “12.345” means thousands or decimals")
+        "It is not clear whether “12.345” means thousands or decimals"
+    )
 
 
 def test_eligibility_every_rule_gives_its_reason(client):
-    body = client.post(ELIGIBILITY, json={
-        "tenancy_start": "2026-06-01", "heating": "autonomous", "band": "permanenza",
-        "isee": "20.000,00", "arrears": True, "lang": "en"}).get_json()
+    body = client.post(
+        ELIGIBILITY,
+        json={
+            "tenancy_start": "2026-06-01",
+            "heating": "autonomous",
+            "band": "permanenza",
+            "isee": "20.000,00",
+            "arrears": True,
+            "lang": "en",
+        },
+    ).get_json()
     assert body["eligible"] is False
     codes = [r["code"] for r in body["reasons"]]
-    assert codes == ["tenancy_too_short", "heating_not_allowed", "band_not_allowed",
-                     "isee_above", "arrears_without_plan"]
+    assert codes == [
+        "tenancy_too_short",
+        "heating_not_allowed",
+        "band_not_allowed",
+        "isee_above",
+        "arrears_without_plan",
+    ]
     messages = {r["code"]: r["message"] for r in body["reasons"]}
     assert "individual heating" in messages["heating_not_allowed"]
     assert "protection" not in messages["band_not_allowed"]
-    assert "continued tenancy (\"permanenza\")" in messages["band_not_allowed"]
+    assert 'continued tenancy ("permanenza")' in messages["band_not_allowed"]
     assert "at least 12 months" in messages["tenancy_too_short"]
     # Arrears are fine with a repayment plan.
     ok = client.post(ELIGIBILITY, json={**QUESTION, "arrears": True, "repayment_plan": True})
@@ -216,10 +265,12 @@ def test_eligibility_missing_and_wrong_fields(client):
     assert italian.status_code == 422
     assert italian.get_json()["errors"] == {
         "heating": "Scegli una di queste risposte: centralized, autonomous.",
-        "arrears": "Rispondi sì o no."}
+        "arrears": "Rispondi sì o no.",
+    }
 
 
 # --- pre-applications -------------------------------------------------------------------------
+
 
 def test_pre_application_created_then_replayed_with_the_same_key(client, service):
     headers = {"Idempotency-Key": "pre-app-key-0001"}
@@ -245,15 +296,24 @@ def test_pre_application_created_then_replayed_with_the_same_key(client, service
 
 
 def test_pre_application_stored_values(client, service):
-    response = client.post(PRE_APPLICATIONS, json={**PRE_APPLICATION, "lang": "en",
-                                                   "full_name": "  Maria   Rossi ",
-                                                   "email": "Maria@Example.IT"})
+    response = client.post(
+        PRE_APPLICATIONS,
+        json={
+            **PRE_APPLICATION,
+            "lang": "en",
+            "full_name": "  Maria   Rossi ",
+            "email": "Maria@Example.IT",
+        },
+    )
     assert response.status_code == 201
     db = service.extensions["portal_db"]
     conn = db.connect()
     try:
-        row = db.one(conn, "SELECT * FROM pre_applications WHERE reference = ?",
-                     (response.get_json()["reference"],))
+        row = db.one(
+            conn,
+            "SELECT * FROM pre_applications WHERE reference = ?",
+            (response.get_json()["reference"],),
+        )
     finally:
         conn.close()
     assert row["full_name"] == "Maria Rossi"
@@ -277,12 +337,14 @@ def test_pre_application_without_any_contact(client, service):
     response = client.post(PRE_APPLICATIONS, json={**data, "lang": "en"})
     assert response.status_code == 422
     assert response.get_json()["errors"] == {
-        "phone": "Write at least a phone number or an e-mail address, so that we can contact you."}
+        "phone": "Write at least a phone number or an e-mail address, so that we can contact you."
+    }
 
 
 def test_pre_application_not_eligible_stores_nothing(client, service):
-    response = client.post(PRE_APPLICATIONS, json={**PRE_APPLICATION, "isee": "9.360,00",
-                                                   "lang": "en"})
+    response = client.post(
+        PRE_APPLICATIONS, json={**PRE_APPLICATION, "isee": "9.360,00", "lang": "en"}
+    )
     assert response.status_code == 422
     body = response.get_json()
     assert body["eligible"] is False
@@ -293,14 +355,20 @@ def test_pre_application_not_eligible_stores_nothing(client, service):
 
 
 def test_pre_application_invalid_fields_in_both_languages(client, service):
-    bad = {**PRE_APPLICATION, "household_size": 0, "preferred_desk": "milano",
-           "email": "not-an-email", "consent": False, "tenancy_start": "31/02/2020"}
+    bad = {
+        **PRE_APPLICATION,
+        "household_size": 0,
+        "preferred_desk": "milano",
+        "email": "not-an-email",
+        "consent": False,
+        "tenancy_start": "31/02/2020",
+    }
     italian = client.post(PRE_APPLICATIONS, json=bad)
     assert italian.status_code == 422
     assert italian.get_json()["errors"] == {
         "household_size": "Scrivi un numero da 1 a 20.",
         "preferred_desk": "Scegli una di queste risposte: celadina, colognola, "
-                          "conca-fiorita-lazzaretto.",
+        "conca-fiorita-lazzaretto.",
         "email": "Scrivi un indirizzo email valido, per esempio nome@esempio.it.",
         "consent": "Per inviare il modulo devi accettare l'informativa sulla privacy.",
         "tenancy_start": "Scrivi la data così: giorno/mese/anno, per esempio 31/01/2025.",
@@ -314,47 +382,52 @@ def test_pre_application_invalid_fields_in_both_languages(client, service):
 
 
 def test_pre_application_unknown_fields_are_refused(client, service):
-    response = client.post(PRE_APPLICATIONS, json={**PRE_APPLICATION, "is_admin": True,
-                                                   "status": "approved", "lang": "en"})
+    response = client.post(
+        PRE_APPLICATIONS,
+        json={**PRE_APPLICATION, "is_admin": True, "status": "approved", "lang": "en"},
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"] == {
         "is_admin": "This field is not part of the form.",
-        "status": "This field is not part of the form."}
+        "status": "This field is not part of the form.",
+    }
     assert count(service, "pre_applications") == 0
 
 
-@pytest.mark.parametrize("field, value, code_text", [
-    ("household_size", True, "Scrivi un numero intero"),
-    ("household_size", 2.5, "Scrivi un numero intero"),
-    ("household_size", "3 persone", "Scrivi un numero intero"),
-    ("household_size", 10 ** 30, "Scrivi un numero da 1 a 20."),
-    ("full_name", 123, "Scrivi qui un testo."),
-    ("full_name", ["Maria"], "Scrivi qui un testo."),
-    ("full_name", {"first": "Maria"}, "Scrivi qui un testo."),
-    ("full_name", "M", "Il testo è troppo corto"),
-    ("full_name", "M" * 101, "Il testo è troppo lungo: scrivi al massimo 100 caratteri."),
-    ("full_name", "Maria\x00Rossi", "caratteri speciali"),
-    ("address", "x" * 201, "Il testo è troppo lungo: scrivi al massimo 200 caratteri."),
-    ("email", "a" * 250 + "@example.it", "indirizzo email valido"),
-    ("email", 42, "indirizzo email valido"),
-    ("phone", 35123456, "numero di telefono valido"),
-    ("phone", "chiamami", "numero di telefono valido"),
-    ("isee", True, "Non riusciamo a leggere"),
-    ("isee", [12000], "Non riusciamo a leggere"),
-    ("isee", "-500", "Non riusciamo a leggere"),
-    ("isee", 1e300, "Non riusciamo a leggere"),
-    ("isee", 12000.123, "Non è chiaro se"),
-    ("arrears", "forse", "Rispondi sì o no."),
-    ("arrears", 2, "Rispondi sì o no."),
-    ("heating", ["centralized"], "Scegli una di queste risposte"),
-    ("tenancy_start", 20200115, "Scrivi la data così"),
-    ("tenancy_start", "2999-01-01", "Questa data è nel futuro"),
-    ("tenancy_start", "1900-01-01", "troppo lontana nel passato"),
-    ("consent", "forse", "Rispondi sì o no."),
-    ("consent", None, "Questo campo è obbligatorio"),
-])
-def test_pre_application_wrong_types_and_lengths_are_422(client, service, field, value,
-                                                          code_text):
+@pytest.mark.parametrize(
+    "field, value, code_text",
+    [
+        ("household_size", True, "Scrivi un numero intero"),
+        ("household_size", 2.5, "Scrivi un numero intero"),
+        ("household_size", "3 persone", "Scrivi un numero intero"),
+        ("household_size", 10**30, "Scrivi un numero da 1 a 20."),
+        ("full_name", 123, "Scrivi qui un testo."),
+        ("full_name", ["Maria"], "Scrivi qui un testo."),
+        ("full_name", {"first": "Maria"}, "Scrivi qui un testo."),
+        ("full_name", "M", "Il testo è troppo corto"),
+        ("full_name", "M" * 101, "Il testo è troppo lungo: scrivi al massimo 100 caratteri."),
+        ("full_name", "Maria\x00Rossi", "caratteri speciali"),
+        ("address", "x" * 201, "Il testo è troppo lungo: scrivi al massimo 200 caratteri."),
+        ("email", "a" * 250 + "@example.it", "indirizzo email valido"),
+        ("email", 42, "indirizzo email valido"),
+        ("phone", 35123456, "numero di telefono valido"),
+        ("phone", "chiamami", "numero di telefono valido"),
+        ("isee", True, "Non riusciamo a leggere"),
+        ("isee", [12000], "Non riusciamo a leggere"),
+        ("isee", "-500", "Non riusciamo a leggere"),
+        ("isee", 1e300, "Non riusciamo a leggere"),
+        ("isee", 12000.123, "Non è chiaro se"),
+        ("arrears", "forse", "Rispondi sì o no."),
+        ("arrears", 2, "Rispondi sì o no."),
+        ("heating", ["centralized"], "Scegli una di queste risposte"),
+        ("tenancy_start", 20200115, "Scrivi la data così"),
+        ("tenancy_start", "2999-01-01", "Questa data è nel futuro"),
+        ("tenancy_start", "1900-01-01", "troppo lontana nel passato"),
+        ("consent", "forse", "Rispondi sì o no."),
+        ("consent", None, "Questo campo è obbligatorio"),
+    ],
+)
+def test_pre_application_wrong_types_and_lengths_are_422(client, service, field, value, code_text):
     response = client.post(PRE_APPLICATIONS, json={**PRE_APPLICATION, field: value})
     assert response.status_code == 422, response.get_data(as_text=True)
     errors = response.get_json()["errors"]
@@ -364,19 +437,26 @@ def test_pre_application_wrong_types_and_lengths_are_422(client, service, field,
 
 
 def test_pre_application_form_encoded_with_submission_id(client, service):
-    form = {**{k: str(v) for k, v in PRE_APPLICATION.items()}, "arrears": "no",
-            "consent": "on", "submission_id": "form-submission-0001", "website": ""}
+    form = {
+        **{k: str(v) for k, v in PRE_APPLICATION.items()},
+        "arrears": "no",
+        "consent": "on",
+        "submission_id": "form-submission-0001",
+        "website": "",
+    }
     first = client.post(PRE_APPLICATIONS, data=form)
     assert first.status_code == 201, first.get_json()
     again = client.post(PRE_APPLICATIONS, data=form)
     assert again.status_code == 201
     assert again.get_json()["reference"] == first.get_json()["reference"]
     assert count(service, "pre_applications") == 1
-    invalid = client.post(PRE_APPLICATIONS, data={**form, "household_size": "tre",
-                                                  "lang": "en", "submission_id": ""})
+    invalid = client.post(
+        PRE_APPLICATIONS, data={**form, "household_size": "tre", "lang": "en", "submission_id": ""}
+    )
     assert invalid.status_code == 422
     assert invalid.get_json()["errors"] == {
-        "household_size": "Write a whole number, with digits only: for example 3."}
+        "household_size": "Write a whole number, with digits only: for example 3."
+    }
 
 
 def test_idempotency_key_of_another_form_is_refused(client, service):
@@ -389,8 +469,11 @@ def test_idempotency_key_of_another_form_is_refused(client, service):
 
 @pytest.mark.parametrize("key", ["short", "has spaces in it", "x" * 101, "chiave-è-strana"])
 def test_malformed_idempotency_key_is_400(client, service, key):
-    response = client.post(PRE_APPLICATIONS, json=PRE_APPLICATION,
-                           headers={"Idempotency-Key": key.encode().decode("latin-1")})
+    response = client.post(
+        PRE_APPLICATIONS,
+        json=PRE_APPLICATION,
+        headers={"Idempotency-Key": key.encode().decode("latin-1")},
+    )
     assert_json_error(response, 400, "bad_request", "La richiesta non è valida")
     assert count(service, "pre_applications") == 0
 
@@ -407,9 +490,11 @@ def test_malformed_submission_id_is_400(client, service, key):
 
 # --- bodies, sizes, media types --------------------------------------------------------------
 
+
 def test_text_plain_is_415(client):
-    response = client.post(f"{PRE_APPLICATIONS}?lang=en", data="full_name=Maria",
-                           content_type="text/plain")
+    response = client.post(
+        f"{PRE_APPLICATIONS}?lang=en", data="full_name=Maria", content_type="text/plain"
+    )
     assert_json_error(response, 415, "media_type", "The format of the data you sent is not")
     italian = client.post(ELIGIBILITY, data="ciao", content_type="text/plain")
     assert_json_error(italian, 415, "media_type", "Il formato dei dati inviati non è supportato")
@@ -418,8 +503,10 @@ def test_text_plain_is_415(client):
 DEEP = "[" * 5000 + "]" * 5000  # deeper than Python's json can parse
 
 
-@pytest.mark.parametrize("body", ["{", "[1, 2]", "null", "\"text\"", "{\"a\": 1e999999}", DEEP,
-                                  "{\"a\": " + DEEP + "}", "\xff\xfe{}"])
+@pytest.mark.parametrize(
+    "body",
+    ["{", "[1, 2]", "null", '"text"', '{"a": 1e999999}', DEEP, '{"a": ' + DEEP + "}", "\xff\xfe{}"],
+)
 def test_json_that_is_not_an_object_is_400(client, body):
     response = client.post(ELIGIBILITY, data=body, content_type="application/json")
     assert response.status_code in (400, 422)
@@ -446,50 +533,60 @@ def test_smaller_request_limit_from_settings(make_app):
 
 # --- bots and other sites ---------------------------------------------------------------------
 
+
 def test_honeypot_is_400_and_stores_nothing(client, service):
     response = client.post(PRE_APPLICATIONS, json={**PRE_APPLICATION, "website": "http://spam"})
     assert_json_error(response, 400, "rejected", "Non possiamo accettare questo invio")
     english = client.post(REGISTER, json={**PERSON, "website": "spam", "lang": "en"})
     assert_json_error(english, 400, "rejected", "We cannot accept this submission")
-    form = client.post(REGISTER, data={**{k: str(v) for k, v in PERSON.items()},
-                                       "website": "x"})
+    form = client.post(REGISTER, data={**{k: str(v) for k, v in PERSON.items()}, "website": "x"})
     assert form.status_code == 400
     assert count(service, "pre_applications") == 0
     assert count(service, "registrations") == 0
     assert count(service, "idempotency_keys") == 0
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": "https://evil.example"},
-    {"Origin": "http://localhost.evil.example"},
-    {"Origin": "null"},
-    {"Sec-Fetch-Site": "cross-site"},
-    {"Sec-Fetch-Site": "same-site"},
-    {"Origin": "http://localhost", "Sec-Fetch-Site": "cross-site"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "http://localhost.evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "http://localhost", "Sec-Fetch-Site": "cross-site"},
+    ],
+)
 def test_cross_site_posts_are_403(client, service, headers):
-    for url, body in ((PRE_APPLICATIONS, PRE_APPLICATION), (REGISTER, PERSON),
-                      (ELIGIBILITY, QUESTION)):
+    for url, body in (
+        (PRE_APPLICATIONS, PRE_APPLICATION),
+        (REGISTER, PERSON),
+        (ELIGIBILITY, QUESTION),
+    ):
         response = client.post(f"{url}?lang=en", json=body, headers=headers)
         assert_json_error(response, 403, "forbidden", "This request is not allowed")
     assert count(service, "pre_applications") == 0
     assert count(service, "registrations") == 0
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Origin": "http://localhost"},
-    {"Origin": "http://localhost/", "Sec-Fetch-Site": "same-origin"},
-    {"Sec-Fetch-Site": "none"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Origin": "http://localhost"},
+        {"Origin": "http://localhost/", "Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Site": "none"},
+    ],
+)
 def test_same_origin_posts_are_fine(client, headers):
     assert client.post(PRE_APPLICATIONS, json=PRE_APPLICATION, headers=headers).status_code == 201
     assert client.post(REGISTER, json=PERSON, headers=headers).status_code == 201
 
 
 def test_cross_site_reads_are_allowed(client):
-    response = client.get("/api/events", headers={"Origin": "https://evil.example",
-                                                   "Sec-Fetch-Site": "cross-site"})
+    response = client.get(
+        "/api/events", headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    )
     assert response.status_code == 200
 
 
@@ -502,26 +599,30 @@ def test_trusted_origins_from_settings(make_app):
             headers = {"Origin": origin, **({"Sec-Fetch-Site": site} if site else {})}
             response = client.post(ELIGIBILITY, json=QUESTION, headers=headers)
             assert response.status_code == 200, headers
-    for headers in ({"Origin": "https://c.example"},
-                    {"Origin": "https://c.example", "Sec-Fetch-Site": "cross-site"},
-                    {"Sec-Fetch-Site": "cross-site"},
-                    {"Origin": "http://localhost", "Sec-Fetch-Site": "cross-site"}):
+    for headers in (
+        {"Origin": "https://c.example"},
+        {"Origin": "https://c.example", "Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "http://localhost", "Sec-Fetch-Site": "cross-site"},
+    ):
         assert client.post(ELIGIBILITY, json=QUESTION, headers=headers).status_code == 403
 
 
 # --- errors never leak ------------------------------------------------------------------------
 
+
 def test_404_and_405_are_json_without_traceback(client):
     assert_json_error(client.get("/api/nothing-here"), 404, "not_found", "Pagina non trovata.")
-    assert_json_error(client.get("/api/nothing-here?lang=en"), 404, "not_found",
-                      "Page not found.")
-    assert_json_error(client.get("/api/nothing-here?lang=xx"), 404, "not_found",
-                      "Pagina non trovata.")
+    assert_json_error(client.get("/api/nothing-here?lang=en"), 404, "not_found", "Page not found.")
+    assert_json_error(
+        client.get("/api/nothing-here?lang=xx"), 404, "not_found", "Pagina non trovata."
+    )
     response = client.get(f"{ELIGIBILITY}?lang=en")
     assert_json_error(response, 405, "method_not_allowed", "This action is not allowed")
     assert "POST" in response.headers["Allow"]
-    assert_json_error(client.delete("/api/events"), 405, "method_not_allowed",
-                      "Questa azione non è permessa")
+    assert_json_error(
+        client.delete("/api/events"), 405, "method_not_allowed", "Questa azione non è permessa"
+    )
     assert_json_error(client.put(REGISTER, json=PERSON), 405, "method_not_allowed", "permessa")
 
 
@@ -545,19 +646,31 @@ def test_a_crash_is_a_json_500_without_traceback(client, service, caplog):
 
 def test_security_headers_on_every_kind_of_response(client):
     responses = [
-        client.get("/api/health"), client.get("/api/events"), client.get("/api/openapi.json"),
+        client.get("/api/health"),
+        client.get("/api/events"),
+        client.get("/api/openapi.json"),
         client.post(ELIGIBILITY, json=QUESTION),
         client.post(ELIGIBILITY, json={}),
         client.post(PRE_APPLICATIONS, json=PRE_APPLICATION),
         client.post(PRE_APPLICATIONS, json={**PRE_APPLICATION, "website": "x"}),
         client.post(ELIGIBILITY, data="x", content_type="text/plain"),
         client.post(ELIGIBILITY, json=QUESTION, headers={"Origin": "https://evil.example"}),
-        client.get("/api/nowhere"), client.get(ELIGIBILITY),
+        client.get("/api/nowhere"),
+        client.get(ELIGIBILITY),
         client.get("/api/events/nowhere"),
         client.post(ELIGIBILITY, json={"x": "y" * 20000}),
     ]
-    assert sorted({r.status_code for r in responses}) == [200, 201, 400, 403, 404, 405, 413,
-                                                           415, 422]
+    assert sorted({r.status_code for r in responses}) == [
+        200,
+        201,
+        400,
+        403,
+        404,
+        405,
+        413,
+        415,
+        422,
+    ]
     for response in responses:
         assert_security_headers(response)
         assert response.mimetype == "application/json"
@@ -567,6 +680,7 @@ def test_security_headers_on_every_kind_of_response(client):
 
 
 # --- events and registrations -----------------------------------------------------------------
+
 
 def test_events_list_and_one_event(client):
     response = client.get("/api/events?lang=en")
@@ -584,10 +698,15 @@ def test_events_list_and_one_event(client):
     assert one.status_code == 200
     assert one.get_json()["title"] == "Assemblea di condominio"
     assert one.get_json()["places_left"] == 3
-    assert_json_error(client.get("/api/events/nessuno"), 404, "event_unknown",
-                      "Questo evento non esiste.")
-    assert_json_error(client.get("/api/events/nessuno?lang=en"), 404, "event_unknown",
-                      "This event does not exist.")
+    assert_json_error(
+        client.get("/api/events/nessuno"), 404, "event_unknown", "Questo evento non esiste."
+    )
+    assert_json_error(
+        client.get("/api/events/nessuno?lang=en"),
+        404,
+        "event_unknown",
+        "This event does not exist.",
+    )
 
 
 def test_places_left_go_down_then_waitlist(client, service):
@@ -618,8 +737,9 @@ def test_registration_validation(client, service):
     too_many = client.post(REGISTER, json={**PERSON, "people": 4})
     assert too_many.status_code == 422
     assert too_many.get_json()["errors"] == {"people": "Scrivi un numero da 1 a 3."}
-    english = client.post(REGISTER, json={"lang": "en", "people": "two", "consent": "no",
-                                          "full_name": 7, "extra": 1})
+    english = client.post(
+        REGISTER, json={"lang": "en", "people": "two", "consent": "no", "full_name": 7, "extra": 1}
+    )
     assert english.status_code == 422
     assert english.get_json()["errors"] == {
         "extra": "This field is not part of the form.",
@@ -636,8 +756,13 @@ def test_registration_validation(client, service):
 
 
 def test_registration_phone_only_and_form_encoded(client, service):
-    body = {"full_name": "Mario Verdi", "phone": "+39 333 1234567", "people": "1",
-            "consent": "on", "lang": "en"}
+    body = {
+        "full_name": "Mario Verdi",
+        "phone": "+39 333 1234567",
+        "people": "1",
+        "consent": "on",
+        "lang": "en",
+    }
     response = client.post(REGISTER, data=body)
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["status"] == "confirmed"
@@ -650,22 +775,45 @@ def test_unknown_past_closed_and_unconfirmed_events(make_app, project, service):
     text = (project / "content/events/chiuso.yml").read_text()
     past = local_now() - timedelta(days=2)
     fmt = "%Y-%m-%d %H:%M"
-    for key, moment in (("start", past), ("end", past + timedelta(hours=2)),
-                        ("opens", past - timedelta(days=10)), ("closes", past - timedelta(days=1))):
+    for key, moment in (
+        ("start", past),
+        ("end", past + timedelta(hours=2)),
+        ("opens", past - timedelta(days=10)),
+        ("closes", past - timedelta(days=1)),
+    ):
         text = re.sub(rf"^(\s*{key}): .*$", rf"\1: {moment.strftime(fmt)}", text, flags=re.M)
     (project / "content/events/passato.yml").write_text(text.replace("id: chiuso", "id: passato"))
     client = make_app().test_client()
-    assert_json_error(client.post("/api/events/nessuno/registrations", json=PERSON), 404,
-                      "event_unknown", "Questo evento non esiste.")
-    assert_json_error(client.post("/api/events/chiuso/registrations?lang=en", json=PERSON), 409,
-                      "signup_closed", "Sign-up for this event is closed.")
-    assert_json_error(client.post("/api/events/chiuso/registrations",
-                                  json={**PERSON, "lang": "en"}), 409, "signup_closed",
-                      "Sign-up for this event is closed.")
-    assert_json_error(client.post("/api/events/passato/registrations", json=PERSON), 409,
-                      "signup_past", "Questo evento è già passato.")
-    assert_json_error(client.post("/api/events/pulizia-celadina/registrations", json=PERSON),
-                      409, "signup_to_be_confirmed", "La data di questo evento è da confermare")
+    assert_json_error(
+        client.post("/api/events/nessuno/registrations", json=PERSON),
+        404,
+        "event_unknown",
+        "Questo evento non esiste.",
+    )
+    assert_json_error(
+        client.post("/api/events/chiuso/registrations?lang=en", json=PERSON),
+        409,
+        "signup_closed",
+        "Sign-up for this event is closed.",
+    )
+    assert_json_error(
+        client.post("/api/events/chiuso/registrations", json={**PERSON, "lang": "en"}),
+        409,
+        "signup_closed",
+        "Sign-up for this event is closed.",
+    )
+    assert_json_error(
+        client.post("/api/events/passato/registrations", json=PERSON),
+        409,
+        "signup_past",
+        "Questo evento è già passato.",
+    )
+    assert_json_error(
+        client.post("/api/events/pulizia-celadina/registrations", json=PERSON),
+        409,
+        "signup_to_be_confirmed",
+        "La data di questo evento è da confermare",
+    )
     assert count(service, "registrations") == 0
     assert client.get("/api/events/chiuso").get_json()["signup"]["state"] == "closed"
     assert client.get("/api/events/passato").get_json()["signup"]["state"] == "past"
@@ -694,14 +842,24 @@ def test_cancel_with_wrong_token_then_right_token_then_again(client, service):
     reference = registration["reference"]
     assert re.fullmatch(r"E-[A-Z0-9]{4}-[A-Z0-9]{4}", reference)
     for token in ("wrong", "", registration["cancel_token"][:-1], 12345, None):
-        response = client.post(f"/api/registrations/{reference}/cancel?lang=en",
-                               json={"token": token})
+        response = client.post(
+            f"/api/registrations/{reference}/cancel?lang=en", json={"token": token}
+        )
         assert_json_error(response, 403, "token_wrong", "This link is not valid.")
-    assert_json_error(client.post(f"/api/registrations/{reference}/cancel", json={}), 403,
-                      "token_wrong", "Questo link non è valido.")
-    assert_json_error(client.post("/api/registrations/E-AAAA-AAAA/cancel",
-                                  json={"token": registration["cancel_token"]}),
-                      404, "registration_unknown", "Non troviamo questa iscrizione.")
+    assert_json_error(
+        client.post(f"/api/registrations/{reference}/cancel", json={}),
+        403,
+        "token_wrong",
+        "Questo link non è valido.",
+    )
+    assert_json_error(
+        client.post(
+            "/api/registrations/E-AAAA-AAAA/cancel", json={"token": registration["cancel_token"]}
+        ),
+        404,
+        "registration_unknown",
+        "Non troviamo questa iscrizione.",
+    )
     assert status_of(client, registration) == "confirmed"
     response = cancel(client, registration, query_string={"lang": "en"})
     assert response.status_code == 200
@@ -718,31 +876,46 @@ def test_cancel_with_wrong_token_then_right_token_then_again(client, service):
     assert count(service, "registrations", "WHERE status = ?", ("cancelled",)) == 1
     # Form-encoded cancel works too.
     other = sign_up(client, "Carlo Neri")
-    form = client.post(f"/api/registrations/{other['reference']}/cancel",
-                       data={"token": other["cancel_token"]})
+    form = client.post(
+        f"/api/registrations/{other['reference']}/cancel", data={"token": other["cancel_token"]}
+    )
     assert form.status_code == 200 and form.get_json()["status"] == "cancelled"
 
 
 def test_registration_status_needs_the_token(client):
     registration = sign_up(client, "Anna Bianchi")
     reference = registration["reference"]
-    assert_json_error(client.get(f"/api/registrations/{reference}?token=nope&lang=en"), 403,
-                      "token_wrong", "This link is not valid.")
-    assert_json_error(client.get(f"/api/registrations/{reference}"), 403, "token_wrong",
-                      "Questo link non è valido.")
-    assert_json_error(client.get("/api/registrations/E-AAAA-AAAA?token=x"), 404,
-                      "registration_unknown", "Non troviamo questa iscrizione.")
+    assert_json_error(
+        client.get(f"/api/registrations/{reference}?token=nope&lang=en"),
+        403,
+        "token_wrong",
+        "This link is not valid.",
+    )
+    assert_json_error(
+        client.get(f"/api/registrations/{reference}"),
+        403,
+        "token_wrong",
+        "Questo link non è valido.",
+    )
+    assert_json_error(
+        client.get("/api/registrations/E-AAAA-AAAA?token=x"),
+        404,
+        "registration_unknown",
+        "Non troviamo questa iscrizione.",
+    )
     assert status_of(client, registration) == "confirmed"
     # A reference read out on the phone, in lower case and with spaces, still matches.
     spoken = reference.lower().replace("-", " ")
-    response = client.get(f"/api/registrations/{spoken}",
-                          query_string={"token": registration["cancel_token"]})
+    response = client.get(
+        f"/api/registrations/{spoken}", query_string={"token": registration["cancel_token"]}
+    )
     assert response.status_code == 200
     assert response.get_json()["reference"] == reference
 
 
-@pytest.mark.parametrize("reference", ["E-AAAA-AAAA%00", "%00", "%C3%A8" * 50, "x" * 2000,
-                                       "%F0%9F%98%80"])
+@pytest.mark.parametrize(
+    "reference", ["E-AAAA-AAAA%00", "%00", "%C3%A8" * 50, "x" * 2000, "%F0%9F%98%80"]
+)
 def test_strange_references_are_404_not_500(client, reference):
     assert client.get(f"/api/registrations/{reference}?token=x").status_code == 404
     response = client.post(f"/api/registrations/{reference}/cancel", json={"token": "x"})
@@ -752,12 +925,14 @@ def test_strange_references_are_404_not_500(client, reference):
 @pytest.mark.parametrize("token", ["è", "\U0001f600", "\ud800", "x" * 10000, {"a": 1}, [1]])
 def test_strange_tokens_are_403_not_500(client, token):
     registration = sign_up(client, "Anna Bianchi")
-    response = client.post(f"/api/registrations/{registration['reference']}/cancel",
-                           json={"token": token})
+    response = client.post(
+        f"/api/registrations/{registration['reference']}/cancel", json={"token": token}
+    )
     assert response.status_code == 403, response.get_data(as_text=True)
     if isinstance(token, str) and token != "\ud800":  # a lone surrogate cannot be in a URL
-        get = client.get(f"/api/registrations/{registration['reference']}",
-                         query_string={"token": token})
+        get = client.get(
+            f"/api/registrations/{registration['reference']}", query_string={"token": token}
+        )
         assert get.status_code == 403, get.get_data(as_text=True)
     assert status_of(client, registration) == "confirmed"
 
@@ -767,8 +942,12 @@ def test_waitlist_is_strictly_first_come_first_served(client, service):
     b = sign_up(client, "Persona B", people=2)
     c = sign_up(client, "Persona C", people=3)  # head of the waitlist
     d = sign_up(client, "Persona D", people=1)  # would fit as soon as one place is free
-    assert [x["status"] for x in (a, b, c, d)] == ["confirmed", "confirmed", "waitlisted",
-                                                  "waitlisted"]
+    assert [x["status"] for x in (a, b, c, d)] == [
+        "confirmed",
+        "confirmed",
+        "waitlisted",
+        "waitlisted",
+    ]
     # One place frees up: C (3) does not fit, and D may not jump the queue.
     response = cancel(client, a)
     assert response.status_code == 200 and response.get_json()["promoted"] == 0

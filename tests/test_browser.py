@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-
 import pytest
 
-from .helpers import ROOT, copy_project, running_portal
+from .helpers import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    project = tmp_path_factory.mktemp("browser")
-    copy_project(project)
-    with running_portal(project, "--no-watch") as url:
-        yield url
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_switcher_keeps_the_reader_on_the_same_page(browser, base, javascript):
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 390,
-                                                                            "height": 844})
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 390, "height": 844}
+    )
     page = context.new_page()
     page.goto(f"{base}/sportelli/colognola/")
     assert page.locator("h1").inner_text() == "Sportello Colognola"
@@ -37,8 +29,9 @@ def test_switcher_keeps_the_reader_on_the_same_page(browser, base, javascript):
     assert page.locator("h1").inner_text() == "Colognola desk"
     assert page.locator("html").get_attribute("lang") == "en"
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"desk-en-{'js' if javascript else 'nojs'}.png",
-                    full_page=True)
+    page.screenshot(
+        path=ARTIFACTS / f"desk-en-{'js' if javascript else 'nojs'}.png", full_page=True
+    )
     context.close()
 
 
@@ -50,13 +43,15 @@ def test_pages_load_nothing_from_other_hosts(browser, base):
     for path in ("/", "/sportelli/celadina/", "/en/contributo-riscaldamento/", "/privacy/"):
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")
-    assert requested and all(url.startswith(base) for url in requested), \
-        [url for url in requested if not url.startswith(base)]
+    assert requested and all(url.startswith(base) for url in requested), [
+        url for url in requested if not url.startswith(base)
+    ]
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/sportelli/celadina/", "/contributo-riscaldamento/",
-                                  "/ar/sportelli/celadina/"])
+@pytest.mark.parametrize(
+    "path", ["/sportelli/celadina/", "/contributo-riscaldamento/", "/ar/sportelli/celadina/"]
+)
 def test_printing_gives_clean_a4_pages_without_navigation(browser, base, path):
     page = browser.new_page()
     page.goto(f"{base}{path}")

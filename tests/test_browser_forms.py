@@ -1,8 +1,8 @@
 """The forms in Debian's Chromium, with JavaScript on and off, on a real `portal serve`.
 
-One browser and one server for the whole module (they are the slow part). The server
-runs on a copy of the content with an open one-place event, so the waitlist can be
-shown with two people.
+One browser and one server for the whole session (they are the slow part): the shared
+site of conftest.py, whose event "un-posto" has one place, so the waitlist can be shown
+with two people.
 """
 
 from __future__ import annotations
@@ -12,34 +12,22 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import add_event
-from .helpers import ROOT, copy_project, running_portal
+from .helpers import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
 PHONE = {"width": 360, "height": 780}
+ONE_PLACE = "un-posto"  # the shared site's event with a single place
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory):
-    """(base URL, project folder) of a running portal with the event "assemblea" (1 place)."""
-    project = tmp_path_factory.mktemp("forms")
-    copy_project(project)
-    add_event(project, "assemblea", capacity=1)
-    env = pytest.MonkeyPatch()
-    # Many posts from one address in a minute: the default rate limit would refuse them.
-    env.setenv("PORTAL_RATE_LIMITS", "off")
-    env.setenv("PORTAL_DATABASE_URL", "sqlite:///var/forms-browser.sqlite3")
-    try:
-        with running_portal(project, "--no-watch") as url:
-            env.undo()
-            yield url, project
-    finally:
-        env.undo()
+@pytest.fixture
+def portal(shared_portal):
+    """(base URL, database file) of the session's running portal."""
+    return shared_portal.base, shared_portal.database
 
 
-def stored(project: Path, table: str) -> int:
-    with sqlite3.connect(project / "var" / "forms-browser.sqlite3") as conn:
+def stored(database: Path, table: str) -> int:
+    with sqlite3.connect(database) as conn:
         return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
@@ -77,8 +65,10 @@ def wrong_isee(page, message_part: str) -> None:
     summary = page.locator("[data-error-summary]")
     summary.wait_for(state="visible")
     assert message_part in page.locator("#isee-error").inner_text()
-    assert page.locator("[data-error-summary] a[href='#isee']").inner_text() == \
-        page.locator("#isee-error [data-message]").inner_text()
+    assert (
+        page.locator("[data-error-summary] a[href='#isee']").inner_text()
+        == page.locator("#isee-error [data-message]").inner_text()
+    )
     assert page.locator("#isee").get_attribute("aria-invalid") == "true"
     assert "isee-error" in page.locator("#isee").get_attribute("aria-describedby")
 
@@ -101,8 +91,8 @@ def reference_on(page) -> str:
 
 
 def test_pre_application_with_javascript(browser, portal):
-    base, project = portal
-    before = stored(project, "pre_applications")
+    base, database = portal
+    before = stored(database, "pre_applications")
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     eligibility(page, base, "it")
@@ -125,13 +115,13 @@ def test_pre_application_with_javascript(browser, portal):
     reference_on(page)
     assert "Sportello Colognola" in page.locator("main").inner_text()
     screenshot(page, "form-confirmation-it-js")
-    assert stored(project, "pre_applications") == before + 1
+    assert stored(database, "pre_applications") == before + 1
     context.close()
 
 
 def test_pre_application_without_javascript_in_english(browser, portal):
-    base, project = portal
-    before = stored(project, "pre_applications")
+    base, database = portal
+    before = stored(database, "pre_applications")
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     eligibility(page, base, "en")
@@ -149,13 +139,13 @@ def test_pre_application_without_javascript_in_english(browser, portal):
     screenshot(page, "form-confirmation-en-nojs")
     page.goto(page.url)  # the bookmark works again later
     assert page.locator(".form-reference").inner_text() == reference
-    assert stored(project, "pre_applications") == before + 1
+    assert stored(database, "pre_applications") == before + 1
     context.close()
 
 
 def test_not_eligible_ends_on_the_exit_page(browser, portal):
-    base, project = portal
-    before = stored(project, "pre_applications")
+    base, database = portal
+    before = stored(database, "pre_applications")
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(f"{base}/moduli/it/contributo-riscaldamento/riscaldamento")
@@ -167,14 +157,14 @@ def test_not_eligible_ends_on_the_exit_page(browser, portal):
         assert day in text
     page.goto(f"{base}/moduli/it/contributo-riscaldamento/fascia")  # the answers are gone
     assert page.url.endswith("/riscaldamento")
-    assert stored(project, "pre_applications") == before
+    assert stored(database, "pre_applications") == before
     context.close()
 
 
 def sign_up(browser, base: str, name: str, javascript: bool):
     context = browser.new_context(java_script_enabled=javascript, viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{base}/moduli/it/eventi/assemblea/")
+    page.goto(f"{base}/moduli/it/eventi/{ONE_PLACE}/")
     page.fill("#full_name", name)
     page.fill("#email", f"{name.split()[0].lower()}@example.it")
     page.check("#consent")

@@ -18,17 +18,33 @@ pytestmark = pytest.mark.build
 CODES = load(ROOT).codes
 NNBSP = "\u202f"  # CLDR puts a narrow no-break space before AM/PM in English
 DESKS = {
-    "celadina": ("via Pizzo Tre Signori 2, Bergamo", "mercoledì", "Wednesday",
-                 "09:00–12:00", f"9:00{NNBSP}AM–12:00{NNBSP}PM"),
-    "colognola": ("via Carlo Alberto 23, Bergamo", "martedì", "Tuesday",
-                  "09:00–12:00", f"9:00{NNBSP}AM–12:00{NNBSP}PM"),
-    "conca-fiorita-lazzaretto": (None, "giovedì", "Thursday",
-                                 "14:00–17:00", f"2:00{NNBSP}PM–5:00{NNBSP}PM"),
+    "celadina": (
+        "via Pizzo Tre Signori 2, Bergamo",
+        "mercoledì",
+        "Wednesday",
+        "09:00–12:00",
+        f"9:00{NNBSP}AM–12:00{NNBSP}PM",
+    ),
+    "colognola": (
+        "via Carlo Alberto 23, Bergamo",
+        "martedì",
+        "Tuesday",
+        "09:00–12:00",
+        f"9:00{NNBSP}AM–12:00{NNBSP}PM",
+    ),
+    "conca-fiorita-lazzaretto": (
+        None,
+        "giovedì",
+        "Thursday",
+        "14:00–17:00",
+        f"2:00{NNBSP}PM–5:00{NNBSP}PM",
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
+    """The shipped content built once for the module's read-only tests."""
     out = tmp_path_factory.mktemp("built") / "site"
     build(ROOT, out, today=date(2026, 11, 22))
     return out
@@ -52,13 +68,16 @@ def test_desk_pages_hold_exact_days_and_hours_in_both_languages(site):
 
 def test_desk_index_lists_all_three_desks(site):
     rows = table_rows((site / "sportelli/index.html").read_text(encoding="utf-8"))
-    assert [row[2] for row in rows[1:]] == ["mercoledì 09:00–12:00", "martedì 09:00–12:00",
-                                            "giovedì 14:00–17:00"]
+    assert [row[2] for row in rows[1:]] == [
+        "mercoledì 09:00–12:00",
+        "martedì 09:00–12:00",
+        "giovedì 14:00–17:00",
+    ]
 
 
 def _resolve(site: Path, page: Path, href: str) -> Path:
     base = PurePosixPath("/" + str(page.parent.relative_to(site)))
-    parts = []
+    parts: list[str] = []
     for part in (base / href).parts[1:]:
         if part == "..":
             parts.pop()
@@ -71,8 +90,12 @@ def _resolve(site: Path, page: Path, href: str) -> Path:
 def test_language_switcher_links_each_page_to_its_translation(site):
     for page in html_pages(site):
         html = page.read_text(encoding="utf-8")
-        links = dict((lang, href) for href, lang in re.findall(
-            r'<a href="([^"]+)" hreflang="([^"]+)"[^>]* class="md-select__link"', html))
+        links = dict(
+            (lang, href)
+            for href, lang in re.findall(
+                r'<a href="([^"]+)" hreflang="([^"]+)"[^>]* class="md-select__link"', html
+            )
+        )
         assert set(links) == set(CODES), page
         relative = page.relative_to(site)
         if relative.parts[0] == "facile":  # italiano semplice: Italian only, others go home
@@ -87,26 +110,36 @@ def test_language_switcher_links_each_page_to_its_translation(site):
 def test_every_page_has_footer_links_and_last_updated(site):
     for page in html_pages(site):
         html = page.read_text(encoding="utf-8")
-        footer = html[html.index('class="portal-footer-links"'):]
+        footer = html[html.index('class="portal-footer-links"') :]
         hrefs = re.findall(r'<a href="([^"]+)">', footer.split("</nav>")[0])
         assert len(hrefs) == 3, page
         for href in hrefs:
             assert _resolve(site, page, href).exists(), (page, href)
-        assert re.search(r'class="portal-updated">[^<]+<time datetime="2026-\d\d-\d\d">',
-                         html), page
+        assert re.search(r'class="portal-updated">[^<]+<time datetime="2026-\d\d-\d\d">', html), (
+            page
+        )
 
 
 def test_home_reaches_every_section_in_one_click(site):
     for prefix in ("", "en/"):
         home = site / prefix / "index.html"
         html = home.read_text(encoding="utf-8")
-        content = html[html.index('<article'):html.index('</article>')]
-        resolved = [_resolve(site, home, href) for href in re.findall(r'href="([^"#]+)"', content)
-                    if not href.startswith(("http", "/"))]
-        targets = {str(p.relative_to(site / prefix)) for p in resolved
-                   if p.is_relative_to(site / prefix)}
-        for section in ("sportelli/index.html", "contributo-riscaldamento/index.html",
-                        "servizi/index.html", "corsi-ed-eventi/index.html", "regole/index.html"):
+        content = html[html.index("<article") : html.index("</article>")]
+        resolved = [
+            _resolve(site, home, href)
+            for href in re.findall(r'href="([^"#]+)"', content)
+            if not href.startswith(("http", "/"))
+        ]
+        targets = {
+            str(p.relative_to(site / prefix)) for p in resolved if p.is_relative_to(site / prefix)
+        }
+        for section in (
+            "sportelli/index.html",
+            "contributo-riscaldamento/index.html",
+            "servizi/index.html",
+            "corsi-ed-eventi/index.html",
+            "regole/index.html",
+        ):
             assert section in targets, (prefix, section)
         for legal in ("privacy/index.html", "accessibilita/index.html", "note-legali/index.html"):
             assert legal in html.replace("../", "") or (site / prefix / legal).exists()
@@ -130,7 +163,8 @@ def test_no_page_loads_anything_from_another_host(site):
             if re.match(r"^(https?:)?//", url):
                 assert url.startswith("http://127.0.0.1:8000/"), (page, url)
     for sheet in site.rglob("*.css"):
-        assert not re.search(r"url\(\s*['\"]?(https?:)?//", sheet.read_text(encoding="utf-8")), sheet
+        css = sheet.read_text(encoding="utf-8")
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css), sheet
     assert "fonts.googleapis" not in "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
 
 
@@ -144,16 +178,20 @@ def test_missing_translation_falls_back_to_italian_and_says_so(project, tmp_path
     build(project, tmp_path / "site", today=date(2026, 11, 22))
     html = (tmp_path / "site/en/sportelli/colognola/index.html").read_text(encoding="utf-8")
     assert "Some parts of this page are not translated yet and are shown in Italian." in html
-    assert '<h1 id="sportello-colognola">Sportello Colognola</h1>' in html or \
-        "Sportello Colognola" in html
+    assert (
+        '<h1 id="sportello-colognola">Sportello Colognola</h1>' in html
+        or "Sportello Colognola" in html
+    )
     untouched = (tmp_path / "site/en/sportelli/celadina/index.html").read_text(encoding="utf-8")
     assert "not translated yet" not in untouched
 
 
 def test_changed_rule_reaches_the_page_without_code_changes(project, tmp_path):
     grant = project / "content/heating-grant.yml"
-    grant.write_text(grant.read_text(encoding="utf-8").replace("max: 15000.00", "max: 15500.00"),
-                     encoding="utf-8")
+    grant.write_text(
+        grant.read_text(encoding="utf-8").replace("max: 15000.00", "max: 15500.00"),
+        encoding="utf-8",
+    )
     build(project, tmp_path / "site", today=date(2026, 11, 22))
     html = (tmp_path / "site/contributo-riscaldamento/index.html").read_text(encoding="utf-8")
     assert "15.500,00\xa0€" in html
@@ -163,9 +201,13 @@ def test_broken_content_leaves_the_built_site_untouched(project, tmp_path):
     site = tmp_path / "site"
     build(project, site, today=date(2026, 11, 22))
     before = tree_digest(site)
-    write(project, "content/desks/celadina.yml",
-          (project / "content/desks/celadina.yml").read_text(encoding="utf-8")
-          .replace('"12:00"', '"25:00"'))
+    write(
+        project,
+        "content/desks/celadina.yml",
+        (project / "content/desks/celadina.yml")
+        .read_text(encoding="utf-8")
+        .replace('"12:00"', '"25:00"'),
+    )
     with pytest.raises(ContentError) as raised:
         build(project, site, today=date(2026, 11, 22))
     assert any(p.code == "value.time" for p in raised.value.problems)
@@ -181,8 +223,10 @@ def test_mkdocs_failure_leaves_the_built_site_untouched(project, tmp_path):
     text = rules.read_text(encoding="utf-8")
     marker = next(line for line in text.splitlines() if line.strip().startswith("it: |"))
     indent = " " * (len(marker) - len(marker.lstrip()) + 2)
-    rules.write_text(text.replace(marker, f"{marker}\n{indent}[rotto](pagina-che-non-esiste.md)\n",
-                                  1), encoding="utf-8")
+    rules.write_text(
+        text.replace(marker, f"{marker}\n{indent}[rotto](pagina-che-non-esiste.md)\n", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(BuildFailed):
         build(project, site, today=date(2026, 11, 22))
     assert tree_digest(site) == before
@@ -199,8 +243,12 @@ def test_404_is_italian_and_links_every_language(site):
     html = (site / "404.html").read_text(encoding="utf-8")
     assert '<html lang="it" dir="ltr"' in html
     assert "<h1>Pagina non trovata</h1>" in html
-    listed = dict(re.findall(r'<a href="([^"]+)" hreflang="([^"]+)">', html.split(
-        'class="portal-not-found"')[1].split("</ul>")[0]))
+    listed = dict(
+        re.findall(
+            r'<a href="([^"]+)" hreflang="([^"]+)">',
+            html.split('class="portal-not-found"')[1].split("</ul>")[0],
+        )
+    )
     assert sorted(listed.values()) == sorted(CODES)
     for href, code in listed.items():  # absolute: the page is served at any missing path
         assert href == ("/" if code == "it" else f"/{code}/"), (href, code)

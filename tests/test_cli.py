@@ -1,4 +1,8 @@
-"""The ``portal`` command as a volunteer runs it: real processes, real files, real git."""
+"""The ``portal`` command as a volunteer runs it: real files, real git.
+
+The commands run in this process through click's ``CliRunner`` (``portal serve`` and
+``portal purge`` run as real processes in test_preview.py and test_retention.py).
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,22 @@ import subprocess
 
 import jsonschema
 import yaml
+from click.testing import CliRunner
 
-from portal.cli import schema_types
+from portal.cli import main, schema_types
 from portal.model import CONTENT_TYPES, load
-from portal.model.loader import SETTINGS_FILES
 from portal.model.jsonschema import document
+from portal.model.loader import SETTINGS_FILES
 
-from .helpers import PORTAL, ROOT
+from .helpers import ROOT
 
 
-def portal(root, *args, env=None):
-    return subprocess.run([*PORTAL, "--root", str(root), *args], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+def portal(root, *args, env=None) -> subprocess.CompletedProcess:
+    """``portal --root ROOT ARGS``: its exit status, standard output and error apart, as a
+    subprocess would give them. An exception the command lets escape fails the test here,
+    traceback and all."""
+    result = CliRunner().invoke(main, ["--root", str(root), *args], env=env, catch_exceptions=False)
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def test_check_passes_on_shipped_content():
@@ -60,9 +68,15 @@ def test_build_refuses_broken_content_without_a_traceback(project):
 
 
 def git(root, *args, date="2026-01-01T10:00:00"):
-    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
     subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
 
 
@@ -77,8 +91,11 @@ def test_translations_reports_missing_and_outdated(project):
     desk.write_text(text.replace(source, source + " (nuova sede)"), encoding="utf-8")
     services = project / "content/services/portierato-sociale.yml"
     lines = services.read_text(encoding="utf-8").splitlines(keepends=True)
-    first_en = next(i for i, line in enumerate(lines) if line.strip().startswith("en:")
-                    and not line.strip().endswith("|"))
+    first_en = next(
+        i
+        for i, line in enumerate(lines)
+        if line.strip().startswith("en:") and not line.strip().endswith("|")
+    )
     del lines[first_en]
     services.write_text("".join(lines), encoding="utf-8")
     git(project, "commit", "-qam", "change the Italian", date="2026-02-01T10:00:00")
@@ -86,8 +103,10 @@ def test_translations_reports_missing_and_outdated(project):
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith("en "))
     assert row.split()[-2:] == ["1", "1"]  # one missing, one outdated
-    assert "content/desks/celadina.yml:" in result.stdout and ": name: da aggiornare (en)" in \
-        result.stdout
+    assert (
+        "content/desks/celadina.yml:" in result.stdout
+        and ": name: da aggiornare (en)" in result.stdout
+    )
     assert "content/services/portierato-sociale.yml:" in result.stdout
 
 
@@ -107,14 +126,17 @@ def test_published_schemas_are_up_to_date():
     codes = load(ROOT).codes
     for name, cls in schema_types():
         published = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
-        assert published == document(cls, name, codes), \
+        assert published == document(cls, name, codes), (
             f"schemas/{name}.schema.json is stale: run `make schema`"
+        )
 
 
 def schema_locations() -> dict:
     """Each schema's files, from the same registry the loader uses."""
-    found = {kind.name: kind.location if kind.single else f"{kind.location}/*.yml"
-             for kind in CONTENT_TYPES}
+    found = {
+        kind.name: kind.location if kind.single else f"{kind.location}/*.yml"
+        for kind in CONTENT_TYPES
+    }
     found.update({name: location for name, (_, location) in SETTINGS_FILES.items()})
     return found
 
@@ -131,7 +153,8 @@ class Yaml12Loader(yaml.SafeLoader):
 
 Yaml12Loader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def test_schemas_accept_every_shipped_file_and_reject_a_typo():
@@ -156,8 +179,10 @@ def test_schemas_accept_every_shipped_file_and_reject_a_typo():
 
 def test_translations_round_trip_through_export_and_import(project):
     languages = project / "site_config/languages.yml"
-    languages.write_text(languages.read_text(encoding="utf-8")
-                         + "  - code: de\n    name: Deutsch\n    dir: ltr\n", encoding="utf-8")
+    languages.write_text(
+        languages.read_text(encoding="utf-8") + "  - code: de\n    name: Deutsch\n    dir: ltr\n",
+        encoding="utf-8",
+    )
     exported = portal(project, "export-translations", "de")
     assert exported.returncode == 0, exported.stderr
     entries = json.loads(exported.stdout)
@@ -194,10 +219,13 @@ def test_import_refuses_a_broken_placeholder(project):
 
 def test_translation_report_scores_the_easy_italian_pages():
     out = portal(ROOT, "translations").stdout
-    section = out[out.index("Italiano semplice"):].splitlines()[2:]
+    section = out[out.index("Italiano semplice") :].splitlines()[2:]
     rows = {line.split()[0]: (float(line.split()[1]), float(line.split()[2])) for line in section}
-    assert set(rows) >= {"content/desks/celadina.yml", "content/heating-grant.yml",
-                         "content/pages/regole.yml"}
+    assert set(rows) >= {
+        "content/desks/celadina.yml",
+        "content/heating-grant.yml",
+        "content/pages/regole.yml",
+    }
     for file, (easy, full) in rows.items():
         assert easy >= 80, f"{file}: italiano semplice should score 80+ on Gulpease, not {easy}"
         assert easy > full, file

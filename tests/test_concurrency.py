@@ -45,16 +45,43 @@ def backend_url(request, tmp_path):
 def gunicorn(root: Path, database_url: str, log: Path):
     """gunicorn -w 4 -k gthread --threads 4 on a free port; yields the base URL."""
     port = free_port()
-    env = {**os.environ, "PORTAL_ROOT": str(root), "PORTAL_DATABASE_URL": database_url,
-           "PORTAL_RATE_LIMITS": "off", "PORTAL_SECRET_KEY": "x", "PORTAL_REDIS_URL": ""}
-    command = [sys.executable, "-m", "gunicorn", "-w", "4", "-k", "gthread", "--threads", "4",
-               "-b", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5",
-               "--no-control-socket",  # the default socket is one path shared by every run
-               "forms_service.wsgi:app"]
+    env = {
+        **os.environ,
+        "PORTAL_ROOT": str(root),
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_RATE_LIMITS": "off",
+        "PORTAL_SECRET_KEY": "x",
+        "PORTAL_REDIS_URL": "",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        "4",
+        "-k",
+        "gthread",
+        "--threads",
+        "4",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        "--no-control-socket",  # the default socket is one path shared by every run
+        "forms_service.wsgi:app",
+    ]
     with open(log, "wb") as output:
         # Own session: if it must be killed, the whole group (master and workers) goes.
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
@@ -62,8 +89,7 @@ def gunicorn(root: Path, database_url: str, log: Path):
             if process.poll() is not None:
                 pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
             if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n"
-                            f"{log.read_text()}")
+                pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{log.read_text()}")
             try:
                 if call(f"{base}/api/health", timeout=2)[0] == 200:
                     break
@@ -80,12 +106,19 @@ def gunicorn(root: Path, database_url: str, log: Path):
             process.wait(timeout=5)
 
 
-def call(url: str, body: dict | None = None, headers: dict | None = None,
-         timeout: float = REQUEST_TIMEOUT) -> tuple[int, dict]:
+def call(
+    url: str,
+    body: dict | None = None,
+    headers: dict | None = None,
+    timeout: float = REQUEST_TIMEOUT,
+) -> tuple[int, dict]:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method="GET" if body is None else "POST",
-                                     headers={"Content-Type": "application/json",
-                                              **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="GET" if body is None else "POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, raw = response.status, response.read()
@@ -108,7 +141,7 @@ def query(root: Path, database_url: str, sql: str, params=()) -> dict:
 
 
 def query_all(root: Path, database_url: str, sql: str, params=()) -> list[dict]:
-    from forms_service.db import Database
+    from forms_service.storage.db import Database
 
     db = Database(database_url, root)
     conn = db.connect()
@@ -119,8 +152,12 @@ def query_all(root: Path, database_url: str, sql: str, params=()) -> list[dict]:
 
 
 def person(i: int) -> dict:
-    return {"full_name": f"Persona numero {i}", "email": f"p{i}@example.it", "people": 1,
-            "consent": True}
+    return {
+        "full_name": f"Persona numero {i}",
+        "email": f"p{i}@example.it",
+        "people": 1,
+        "consent": True,
+    }
 
 
 def test_parallel_signups_never_overbook(project, backend_url, tmp_path):
@@ -129,16 +166,27 @@ def test_parallel_signups_never_overbook(project, backend_url, tmp_path):
         url = f"{base}/api/events/corsa/registrations"
         results = in_parallel(lambda i: call(url, person(i)), range(SIGNUPS))
         event = call(f"{base}/api/events/corsa")[1]
-        places = query(project, backend_url, "SELECT confirmed_people FROM event_places "
-                                             "WHERE event_id = ?", ("corsa",))
-        rows = query(project, backend_url,
-                     "SELECT COUNT(*) AS n FROM registrations WHERE status = 'confirmed'")
+        places = query(
+            project,
+            backend_url,
+            "SELECT confirmed_people FROM event_places WHERE event_id = ?",
+            ("corsa",),
+        )
+        rows = query(
+            project,
+            backend_url,
+            "SELECT COUNT(*) AS n FROM registrations WHERE status = 'confirmed'",
+        )
         total = query(project, backend_url, "SELECT COUNT(*) AS n FROM registrations")
         # Then every confirmed person cancels, with a double click: two requests at once.
         confirmed = [body for _, body in results if body.get("status") == "confirmed"]
         cancels = in_parallel(
-            lambda body: call(f"{base}/api/registrations/{body['reference']}/cancel",
-                              {"token": body["cancel_token"]}), confirmed * 2)
+            lambda body: call(
+                f"{base}/api/registrations/{body['reference']}/cancel",
+                {"token": body["cancel_token"]},
+            ),
+            confirmed * 2,
+        )
         after = call(f"{base}/api/events/corsa")[1]
     assert [status for status, _ in results] == [201] * SIGNUPS, results
     statuses = [body["status"] for _, body in results]
@@ -154,31 +202,56 @@ def test_parallel_signups_never_overbook(project, backend_url, tmp_path):
     assert {body["status"] for _, body in cancels} == {"cancelled"}
     assert sum(body["promoted"] for _, body in cancels) == CAPACITY
     assert after["places_left"] == 0 and after["waitlist_people"] == SIGNUPS - 2 * CAPACITY
-    rows = query_all(project, backend_url, "SELECT status FROM registrations WHERE event_id = ? "
-                                           "AND status <> 'cancelled' ORDER BY id", ("corsa",))
-    assert [row["status"] for row in rows] == (["confirmed"] * CAPACITY
-                                               + ["waitlisted"] * (SIGNUPS - 2 * CAPACITY))
-    counter = query(project, backend_url,
-                    "SELECT confirmed_people FROM event_places WHERE event_id = ?", ("corsa",))
+    rows = query_all(
+        project,
+        backend_url,
+        "SELECT status FROM registrations WHERE event_id = ? AND status <> 'cancelled' ORDER BY id",
+        ("corsa",),
+    )
+    assert [row["status"] for row in rows] == (
+        ["confirmed"] * CAPACITY + ["waitlisted"] * (SIGNUPS - 2 * CAPACITY)
+    )
+    counter = query(
+        project,
+        backend_url,
+        "SELECT confirmed_people FROM event_places WHERE event_id = ?",
+        ("corsa",),
+    )
     assert counter["confirmed_people"] == CAPACITY
 
 
 def test_parallel_retries_with_one_key_store_once(project, backend_url, tmp_path):
     add_event(project, "corsa", capacity=CAPACITY)
     pre_application = {
-        "full_name": "Maria Rossi", "phone": "035 123456", "address": "Via Roma 1, Bergamo",
-        "household_size": 3, "tenancy_start": "2020-01-15", "heating": "centralized",
-        "band": "accesso", "isee": "12.345,67", "arrears": False, "preferred_desk": "celadina",
-        "consent": True}
+        "full_name": "Maria Rossi",
+        "phone": "035 123456",
+        "address": "Via Roma 1, Bergamo",
+        "household_size": 3,
+        "tenancy_start": "2020-01-15",
+        "heating": "centralized",
+        "band": "accesso",
+        "isee": "12.345,67",
+        "arrears": False,
+        "preferred_desk": "celadina",
+        "consent": True,
+    }
     with gunicorn(project, backend_url, tmp_path / "gunicorn.log") as base:
         signups = in_parallel(
-            lambda _: call(f"{base}/api/events/corsa/registrations", person(1),
-                           {"Idempotency-Key": "same-registration-key"}),
-            range(SAME_KEY_REQUESTS))
+            lambda _: call(
+                f"{base}/api/events/corsa/registrations",
+                person(1),
+                {"Idempotency-Key": "same-registration-key"},
+            ),
+            range(SAME_KEY_REQUESTS),
+        )
         grants = in_parallel(
-            lambda _: call(f"{base}/api/heating-grant/pre-applications", pre_application,
-                           {"Idempotency-Key": "same-pre-application-key"}),
-            range(SAME_KEY_REQUESTS))
+            lambda _: call(
+                f"{base}/api/heating-grant/pre-applications",
+                pre_application,
+                {"Idempotency-Key": "same-pre-application-key"},
+            ),
+            range(SAME_KEY_REQUESTS),
+        )
         event = call(f"{base}/api/events/corsa")[1]
     for results in (signups, grants):
         assert [status for status, _ in results] == [201] * SAME_KEY_REQUESTS, results
@@ -188,15 +261,25 @@ def test_parallel_retries_with_one_key_store_once(project, backend_url, tmp_path
     assert event["places_left"] == CAPACITY - 1
     assert query(project, backend_url, "SELECT COUNT(*) AS n FROM registrations")["n"] == 1
     assert query(project, backend_url, "SELECT COUNT(*) AS n FROM pre_applications")["n"] == 1
-    assert query(project, backend_url, "SELECT confirmed_people FROM event_places "
-                                       "WHERE event_id = ?", ("corsa",))["confirmed_people"] == 1
-    keys = query(project, backend_url, "SELECT COUNT(*) AS n FROM idempotency_keys "
-                                       "WHERE reference IS NOT NULL")
+    assert (
+        query(
+            project,
+            backend_url,
+            "SELECT confirmed_people FROM event_places WHERE event_id = ?",
+            ("corsa",),
+        )["confirmed_people"]
+        == 1
+    )
+    keys = query(
+        project,
+        backend_url,
+        "SELECT COUNT(*) AS n FROM idempotency_keys WHERE reference IS NOT NULL",
+    )
     assert keys["n"] == 2
 
 
 def _migrate(url: str, root: str, barrier, results) -> None:
-    from forms_service.db import Database
+    from forms_service.storage.db import Database
 
     try:
         barrier.wait(timeout=20)
@@ -224,8 +307,10 @@ def test_many_workers_migrate_a_fresh_database_at_once(project, backend_url, rou
                 conn.execute(f"CREATE SCHEMA {schema}_{round_}")
             url = f"{url}_{round_}"
         barrier, results = context.Barrier(workers), context.Queue()
-        processes = [context.Process(target=_migrate, args=(url, str(project), barrier, results))
-                     for _ in range(workers)]
+        processes = [
+            context.Process(target=_migrate, args=(url, str(project), barrier, results))
+            for _ in range(workers)
+        ]
         for process in processes:
             process.start()
         outcomes = [results.get(timeout=30) for _ in processes]

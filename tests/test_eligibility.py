@@ -9,15 +9,21 @@ from decimal import Decimal
 
 import pytest
 
-from forms_service.eligibility import Answers, Reason, add_months, assess, tenancy_months
+from forms_service.domain.eligibility import Answers, Reason, add_months, assess, tenancy_months
 from portal.model import load
 from portal.model.types import DateWindow
 
 from .helpers import ROOT
 
 TODAY = date(2026, 11, 22)
-ELIGIBLE = Answers(tenancy_start=date(2024, 1, 1), heating="centralized", band="accesso",
-                   isee=Decimal("12000.00"), arrears=False, repayment_plan=None)
+ELIGIBLE = Answers(
+    tenancy_start=date(2024, 1, 1),
+    heating="centralized",
+    band="accesso",
+    isee=Decimal("12000.00"),
+    arrears=False,
+    repayment_plan=None,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +58,16 @@ def test_unanswered_questions_are_not_assessed(rules):
     assert codes(Answers(heating="autonomous"), rules) == ["heating_not_allowed"]
 
 
-@pytest.mark.parametrize("isee, expected", [
-    ("0.00", ["isee_below"]),
-    ("9360.00", ["isee_below"]),
-    ("9360.01", []),
-    ("15000.00", []),
-    ("15000.01", ["isee_above"]),
-])
+@pytest.mark.parametrize(
+    "isee, expected",
+    [
+        ("0.00", ["isee_below"]),
+        ("9360.00", ["isee_below"]),
+        ("9360.01", []),
+        ("15000.00", []),
+        ("15000.01", ["isee_above"]),
+    ],
+)
 def test_isee_bounds_are_both_included(rules, isee, expected):
     assert codes(replace(ELIGIBLE, isee=Decimal(isee)), rules) == expected
 
@@ -68,15 +77,18 @@ def test_isee_reason_gives_the_bounds_as_decimals(rules):
     assert reason == Reason("isee_above", {"min": Decimal("9360.01"), "max": Decimal("15000.00")})
 
 
-@pytest.mark.parametrize("start, today, eligible", [
-    (date(2025, 11, 22), date(2026, 11, 22), True),  # exactly 12 months
-    (date(2025, 11, 23), date(2026, 11, 22), False),  # one day less
-    (date(2025, 1, 31), date(2026, 1, 31), True),
-    (date(2025, 1, 31), date(2026, 1, 30), False),
-    (date(2024, 2, 29), date(2025, 2, 28), True),  # no 29 February: clamped to the 28th
-    (date(2024, 2, 29), date(2025, 2, 27), False),
-    (date(2026, 11, 22), date(2026, 11, 22), False),  # started today
-])
+@pytest.mark.parametrize(
+    "start, today, eligible",
+    [
+        (date(2025, 11, 22), date(2026, 11, 22), True),  # exactly 12 months
+        (date(2025, 11, 23), date(2026, 11, 22), False),  # one day less
+        (date(2025, 1, 31), date(2026, 1, 31), True),
+        (date(2025, 1, 31), date(2026, 1, 30), False),
+        (date(2024, 2, 29), date(2025, 2, 28), True),  # no 29 February: clamped to the 28th
+        (date(2024, 2, 29), date(2025, 2, 27), False),
+        (date(2026, 11, 22), date(2026, 11, 22), False),  # started today
+    ],
+)
 def test_tenancy_boundaries(rules, start, today, eligible):
     result = codes(replace(ELIGIBLE, tenancy_start=start), rules, today)
     assert result == ([] if eligible else ["tenancy_too_short"])
@@ -85,7 +97,8 @@ def test_tenancy_boundaries(rules, start, today, eligible):
 def test_tenancy_too_short_says_from_when(rules):
     answers = replace(ELIGIBLE, tenancy_start=date(2026, 1, 31))
     assert assess(answers, rules, TODAY) == [
-        Reason("tenancy_too_short", {"months": 12, "eligible_from": date(2027, 1, 31)})]
+        Reason("tenancy_too_short", {"months": 12, "eligible_from": date(2027, 1, 31)})
+    ]
     assert assess(answers, rules, date(2027, 1, 31)) == []
 
 
@@ -94,28 +107,34 @@ def test_tenancy_in_the_future_is_only_reported_as_such(rules):
     assert assess(answers, rules, TODAY) == [Reason("tenancy_in_future", {})]
 
 
-@pytest.mark.parametrize("day, months, expected", [
-    (date(2024, 1, 31), 1, date(2024, 2, 29)),
-    (date(2023, 1, 31), 1, date(2023, 2, 28)),
-    (date(2024, 2, 29), 12, date(2025, 2, 28)),
-    (date(2024, 2, 29), 48, date(2028, 2, 29)),
-    (date(2025, 3, 31), 1, date(2025, 4, 30)),
-    (date(2025, 12, 15), 1, date(2026, 1, 15)),
-    (date(2025, 11, 30), 14, date(2027, 1, 30)),
-    (date(2025, 5, 5), 0, date(2025, 5, 5)),
-])
+@pytest.mark.parametrize(
+    "day, months, expected",
+    [
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2025, 3, 31), 1, date(2025, 4, 30)),
+        (date(2025, 12, 15), 1, date(2026, 1, 15)),
+        (date(2025, 11, 30), 14, date(2027, 1, 30)),
+        (date(2025, 5, 5), 0, date(2025, 5, 5)),
+    ],
+)
 def test_add_months_clamps_to_the_month_end(day, months, expected):
     assert add_months(day, months) == expected
 
 
-@pytest.mark.parametrize("start, today, expected", [
-    (date(2025, 11, 22), date(2026, 11, 22), 12),
-    (date(2025, 11, 23), date(2026, 11, 22), 11),
-    (date(2024, 1, 31), date(2024, 2, 29), 1),
-    (date(2024, 1, 31), date(2024, 2, 28), 0),
-    (date(2024, 2, 29), date(2025, 2, 28), 12),
-    (date(2026, 12, 1), date(2026, 11, 22), 0),  # not started yet
-])
+@pytest.mark.parametrize(
+    "start, today, expected",
+    [
+        (date(2025, 11, 22), date(2026, 11, 22), 12),
+        (date(2025, 11, 23), date(2026, 11, 22), 11),
+        (date(2024, 1, 31), date(2024, 2, 29), 1),
+        (date(2024, 1, 31), date(2024, 2, 28), 0),
+        (date(2024, 2, 29), date(2025, 2, 28), 12),
+        (date(2026, 12, 1), date(2026, 11, 22), 0),  # not started yet
+    ],
+)
 def test_tenancy_months(start, today, expected):
     assert tenancy_months(start, today) == expected
 
@@ -129,39 +148,49 @@ def test_tenancy_months_agrees_with_add_months():
             assert add_months(start, months) <= today < add_months(start, months + 1)
 
 
-@pytest.mark.parametrize("heating, expected", [
-    ("centralized", []),
-    ("autonomous", ["heating_not_allowed"]),
-])
+@pytest.mark.parametrize(
+    "heating, expected",
+    [
+        ("centralized", []),
+        ("autonomous", ["heating_not_allowed"]),
+    ],
+)
 def test_heating(rules, heating, expected):
     assert codes(replace(ELIGIBLE, heating=heating), rules) == expected
 
 
 def test_heating_reason_names_the_answer(rules):
     assert assess(replace(ELIGIBLE, heating="autonomous"), rules, TODAY) == [
-        Reason("heating_not_allowed", {"heating": "autonomous"})]
+        Reason("heating_not_allowed", {"heating": "autonomous"})
+    ]
 
 
-@pytest.mark.parametrize("band, expected", [
-    ("accesso", []),
-    ("protezione", []),
-    ("permanenza", ["band_not_allowed"]),
-    ("decadenza", ["band_not_allowed"]),
-])
+@pytest.mark.parametrize(
+    "band, expected",
+    [
+        ("accesso", []),
+        ("protezione", []),
+        ("permanenza", ["band_not_allowed"]),
+        ("decadenza", ["band_not_allowed"]),
+    ],
+)
 def test_bands(rules, band, expected):
     reasons = assess(replace(ELIGIBLE, band=band), rules, TODAY)
     assert [r.code for r in reasons] == expected
     assert all(r.params == {"band": band} for r in reasons)
 
 
-@pytest.mark.parametrize("arrears, plan, expected", [
-    (False, None, []),
-    (False, False, []),
-    (True, True, []),
-    (True, False, ["arrears_without_plan"]),
-    (True, None, ["arrears_without_plan"]),  # no plan declared is not a plan
-    (None, None, []),
-])
+@pytest.mark.parametrize(
+    "arrears, plan, expected",
+    [
+        (False, None, []),
+        (False, False, []),
+        (True, True, []),
+        (True, False, ["arrears_without_plan"]),
+        (True, None, ["arrears_without_plan"]),  # no plan declared is not a plan
+        (None, None, []),
+    ],
+)
 def test_arrears_need_a_repayment_plan(rules, arrears, plan, expected):
     assert codes(replace(ELIGIBLE, arrears=arrears, repayment_plan=plan), rules) == expected
 
@@ -175,12 +204,15 @@ def window(rules, opens=None, closes=None):
     return replace(rules, application_window=DateWindow(opens=opens, closes=closes))
 
 
-@pytest.mark.parametrize("today, expected", [
-    (date(2026, 11, 30), ["window_not_open"]),
-    (date(2026, 12, 1), []),  # first day included
-    (date(2027, 1, 31), []),  # last day included
-    (date(2027, 2, 1), ["window_closed"]),
-])
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        (date(2026, 11, 30), ["window_not_open"]),
+        (date(2026, 12, 1), []),  # first day included
+        (date(2027, 1, 31), []),  # last day included
+        (date(2027, 2, 1), ["window_closed"]),
+    ],
+)
 def test_application_window(rules, today, expected):
     open_rules = window(rules, date(2026, 12, 1), date(2027, 1, 31))
     assert codes(ELIGIBLE, open_rules, today) == expected
@@ -188,9 +220,11 @@ def test_application_window(rules, today, expected):
 
 def test_window_reasons_carry_the_dates(rules):
     assert assess(Answers(), window(rules, opens=date(2027, 1, 1)), TODAY) == [
-        Reason("window_not_open", {"opens": date(2027, 1, 1)})]
+        Reason("window_not_open", {"opens": date(2027, 1, 1)})
+    ]
     assert assess(Answers(), window(rules, closes=date(2026, 11, 21)), TODAY) == [
-        Reason("window_closed", {"closes": date(2026, 11, 21)})]
+        Reason("window_closed", {"closes": date(2026, 11, 21)})
+    ]
 
 
 def test_an_unknown_window_does_not_block(rules):
@@ -199,12 +233,23 @@ def test_an_unknown_window_does_not_block(rules):
 
 
 def test_several_failures_give_several_reasons_in_order(rules):
-    answers = Answers(tenancy_start=date(2026, 6, 1), heating="autonomous", band="decadenza",
-                      isee=Decimal("15000.01"), arrears=True, repayment_plan=False)
+    answers = Answers(
+        tenancy_start=date(2026, 6, 1),
+        heating="autonomous",
+        band="decadenza",
+        isee=Decimal("15000.01"),
+        arrears=True,
+        repayment_plan=False,
+    )
     closed = window(rules, closes=date(2026, 10, 31))
     assert codes(answers, closed) == [
-        "window_closed", "tenancy_too_short", "heating_not_allowed", "band_not_allowed",
-        "isee_above", "arrears_without_plan"]
+        "window_closed",
+        "tenancy_too_short",
+        "heating_not_allowed",
+        "band_not_allowed",
+        "isee_above",
+        "arrears_without_plan",
+    ]
 
 
 REASON_EXAMPLES = [

@@ -7,8 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from forms_service.fields import (FieldError, missing, parse_bool, parse_choice, parse_date,
-                                  parse_email, parse_int, parse_isee, parse_phone, parse_text)
+from forms_service.domain.fields import (
+    FieldError,
+    missing,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_email,
+    parse_int,
+    parse_isee,
+    parse_phone,
+    parse_text,
+)
 from portal.model import load
 
 from .helpers import ROOT
@@ -22,47 +32,84 @@ def error_of(parse, *args, **kwargs) -> FieldError:
 
 # --- ISEE -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("12.345,67", "12345.67"),
-    ("12345,67", "12345.67"),
-    ("12345.67", "12345.67"),
-    ("12345", "12345.00"),
-    ("12,345.67", "12345.67"),
-    ("1.234.567", "1234567.00"),
-    ("1,234,567", "1234567.00"),
-    ("1.234.567,89", "1234567.89"),
-    ("12 345,67", "12345.67"),
-    ("12\u00a0345,67", "12345.67"),
-    ("12\u202f345,67", "12345.67"),
-    ("12 345", "12345.00"),
-    ("12 345.67", "12345.67"),
-    ("€ 12.345,67", "12345.67"),
-    ("€12345", "12345.00"),
-    ("12.345,67 €", "12345.67"),
-    ("EUR 9360,01", "9360.01"),
-    ("9360,01 eur", "9360.01"),
-    ("  9360,01  ", "9360.01"),
-    ("9360,1", "9360.10"),
-    ("0,50", "0.50"),
-    ("0", "0.00"),
-    ("10.000.000", "10000000.00"),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("12.345,67", "12345.67"),
+        ("12345,67", "12345.67"),
+        ("12345.67", "12345.67"),
+        ("12345", "12345.00"),
+        ("12,345.67", "12345.67"),
+        ("1.234.567", "1234567.00"),
+        ("1,234,567", "1234567.00"),
+        ("1.234.567,89", "1234567.89"),
+        ("12 345,67", "12345.67"),
+        ("12\u00a0345,67", "12345.67"),
+        ("12\u202f345,67", "12345.67"),
+        ("12 345", "12345.00"),
+        ("12 345.67", "12345.67"),
+        ("€ 12.345,67", "12345.67"),
+        ("€12345", "12345.00"),
+        ("12.345,67 €", "12345.67"),
+        ("EUR 9360,01", "9360.01"),
+        ("9360,01 eur", "9360.01"),
+        ("  9360,01  ", "9360.01"),
+        ("9360,1", "9360.10"),
+        ("0,50", "0.50"),
+        ("0", "0.00"),
+        ("10.000.000", "10000000.00"),
+    ],
+)
 def test_isee_accepted_forms(raw, expected):
     value = parse_isee(raw)
     assert value == Decimal(expected) and str(value) == expected  # quantized to cents
 
 
-@pytest.mark.parametrize("raw", ["12.345", "12,345", "9.360", "1.234", "12345,678",
-                                 "12345.678", "1.234,567", "12 345,678", "12345,6789"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "12.345",
+        "12,345",
+        "9.360",
+        "1.234",
+        "12345,678",
+        "12345.678",
+        "1.234,567",
+        "12 345,678",
+        "12345,6789",
+    ],
+)
 def test_isee_ambiguous_is_refused_not_guessed(raw):
     assert error_of(parse_isee, raw) == FieldError("isee_ambiguous", {"value": raw})
 
 
-@pytest.mark.parametrize("raw", [
-    "abc", "12a", "-5", "-12.345,67", "12..5", "12,,5", "12.", ",5", ".5", "12.34.56",
-    "1,234.567,89", "1.234 567", "123 45", "0.345.678", "1.2345.678", "€", "€ 12 €", "1e5",
-    "10.000.000,01", "99999999", "12 345 ,67",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "abc",
+        "12a",
+        "-5",
+        "-12.345,67",
+        "12..5",
+        "12,,5",
+        "12.",
+        ",5",
+        ".5",
+        "12.34.56",
+        "1,234.567,89",
+        "1.234 567",
+        "123 45",
+        "0.345.678",
+        "1.2345.678",
+        "€",
+        "€ 12 €",
+        "1e5",
+        "10.000.000,01",
+        "99999999",
+        "12 345 ,67",
+    ],
+)
 def test_isee_malformed(raw):
     assert error_of(parse_isee, raw).code == "isee_format"
 
@@ -71,28 +118,34 @@ def test_isee_error_shows_what_was_typed():
     assert error_of(parse_isee, " 12,,5 ").params == {"value": "12,,5"}
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (12345, "12345.00"),
-    (0, "0.00"),
-    (12345.67, "12345.67"),
-    (12345.5, "12345.50"),
-    (9360.01, "9360.01"),
-    (12345.0, "12345.00"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (12345, "12345.00"),
+        (0, "0.00"),
+        (12345.67, "12345.67"),
+        (12345.5, "12345.50"),
+        (9360.01, "9360.01"),
+        (12345.0, "12345.00"),
+    ],
+)
 def test_isee_json_numbers(raw, expected):
     assert str(parse_isee(raw)) == expected
 
 
-@pytest.mark.parametrize("raw, code", [
-    (12345.678, "isee_ambiguous"),
-    (12.345, "isee_ambiguous"),
-    (-1, "isee_format"),
-    (10_000_000.01, "isee_format"),
-    (float("nan"), "isee_format"),
-    (float("inf"), "isee_format"),
-    (True, "isee_format"),  # a bool is an int in Python, never an amount
-    ([12345], "isee_format"),
-])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (12345.678, "isee_ambiguous"),
+        (12.345, "isee_ambiguous"),
+        (-1, "isee_format"),
+        (10_000_000.01, "isee_format"),
+        (float("nan"), "isee_format"),
+        (float("inf"), "isee_format"),
+        (True, "isee_format"),  # a bool is an int in Python, never an amount
+        ([12345], "isee_format"),
+    ],
+)
 def test_isee_json_refused(raw, code):
     assert error_of(parse_isee, raw).code == code
 
@@ -104,12 +157,29 @@ def test_isee_missing(raw):
 
 # --- Booleans ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    (True, True), (False, False), (1, True), (0, False),
-    ("true", True), ("TRUE", True), ("false", False), ("on", True), ("off", False),
-    ("yes", True), ("No", False), ("sì", True), ("SÌ", True), ("si", True), ("1", True),
-    ("0", False), (" yes ", True),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (True, True),
+        (False, False),
+        (1, True),
+        (0, False),
+        ("true", True),
+        ("TRUE", True),
+        ("false", False),
+        ("on", True),
+        ("off", False),
+        ("yes", True),
+        ("No", False),
+        ("sì", True),
+        ("SÌ", True),
+        ("si", True),
+        ("1", True),
+        ("0", False),
+        (" yes ", True),
+    ],
+)
 def test_bool_accepted(raw, expected):
     assert parse_bool(raw, "arrears") is expected
 
@@ -125,20 +195,37 @@ def test_bool_missing():
 
 # --- Dates ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2025-01-31", date(2025, 1, 31)),
-    ("31/01/2025", date(2025, 1, 31)),
-    ("1/2/2025", date(2025, 2, 1)),
-    (" 29/02/2024 ", date(2024, 2, 29)),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2025-01-31", date(2025, 1, 31)),
+        ("31/01/2025", date(2025, 1, 31)),
+        ("1/2/2025", date(2025, 2, 1)),
+        (" 29/02/2024 ", date(2024, 2, 29)),
+    ],
+)
 def test_date_accepted(raw, expected):
     assert parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", [
-    "2026-02-30", "30/02/2026", "29/02/2025", "2025-13-01", "0000-01-01", "32/01/2025",
-    "2025-1-31", "01-31-2025", "31.01.2025", "31/01/25", "yesterday", 20250131,
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-02-30",
+        "30/02/2026",
+        "29/02/2025",
+        "2025-13-01",
+        "0000-01-01",
+        "32/01/2025",
+        "2025-1-31",
+        "01-31-2025",
+        "31.01.2025",
+        "31/01/25",
+        "yesterday",
+        20250131,
+    ],
+)
 def test_date_refused(raw):
     assert error_of(parse_date, raw).code == "date_format"
 
@@ -147,18 +234,22 @@ def test_date_limits():
     today = date(2026, 11, 22)
     assert parse_date("2026-11-22", not_after=today, not_before=date(1950, 1, 1)) == today
     assert error_of(parse_date, "23/11/2026", not_after=today) == FieldError(
-        "date_future", {"date": today})
+        "date_future", {"date": today}
+    )
     assert error_of(parse_date, "1949-12-31", not_before=date(1950, 1, 1)) == FieldError(
-        "date_too_old", {"date": date(1950, 1, 1)})
+        "date_too_old", {"date": date(1950, 1, 1)}
+    )
 
 
 # --- Choices, integers, text -------------------------------------------------------------
+
 
 def test_choice():
     choices = ("centralized", "autonomous")
     assert parse_choice(" centralized ", choices) == "centralized"
     assert error_of(parse_choice, "Centralized", choices) == FieldError(
-        "choice", {"choices": choices})
+        "choice", {"choices": choices}
+    )
     assert error_of(parse_choice, 1, choices).code == "choice"
     assert error_of(parse_choice, "", choices).code == "required"
 
@@ -176,7 +267,8 @@ def test_int_refused(raw):
 @pytest.mark.parametrize("raw", [0, 21, "21", "9" * 5000])
 def test_int_out_of_range(raw):
     assert error_of(parse_int, raw, minimum=1, maximum=20) == FieldError(
-        "integer_range", {"minimum": 1, "maximum": 20})
+        "integer_range", {"minimum": 1, "maximum": 20}
+    )
 
 
 def test_text_is_stripped_and_collapsed():
@@ -192,53 +284,94 @@ def test_text_control_characters(raw):
 def test_text_lengths():
     assert error_of(parse_text, "   ", max_length=5).code == "required"
     assert error_of(parse_text, "ab", min_length=3, max_length=5) == FieldError(
-        "text_short", {"min_length": 3})
+        "text_short", {"min_length": 3}
+    )
     assert error_of(parse_text, "abcdef", max_length=5) == FieldError(
-        "text_long", {"max_length": 5})
+        "text_long", {"max_length": 5}
+    )
     assert parse_text("a    b", max_length=3) == "a b"  # measured after collapsing
     assert error_of(parse_text, 12345, max_length=5).code == "text_type"
 
 
 # --- Phone, email, missing ----------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("035 123456", "035 123456"),
-    ("+39 333 123 4567", "+39 333 123 4567"),
-    ("  +39  (035)  12.34.56 ", "+39 (035) 12.34.56"),
-    ("333-1234567", "333-1234567"),
-    ("035/123456", "035/123456"),
-    ("123456", "123456"),
-    ("+123456789012345", "+123456789012345"),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("035 123456", "035 123456"),
+        ("+39 333 123 4567", "+39 333 123 4567"),
+        ("  +39  (035)  12.34.56 ", "+39 (035) 12.34.56"),
+        ("333-1234567", "333-1234567"),
+        ("035/123456", "035/123456"),
+        ("123456", "123456"),
+        ("+123456789012345", "+123456789012345"),
+    ],
+)
 def test_phone_accepted(raw, expected):
     assert parse_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["12345", "+1234567890123456", "39+333123456", "333 123 abc",
-                                 "++39333123456", "333,1234567", 3331234567])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "12345",
+        "+1234567890123456",
+        "39+333123456",
+        "333 123 abc",
+        "++39333123456",
+        "333,1234567",
+        3331234567,
+    ],
+)
 def test_phone_refused(raw):
     assert error_of(parse_phone, raw) == FieldError("phone")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Maria.Rossi@Example.IT", "Maria.Rossi@example.it"),
-    ("  a@b.co ", "a@b.co"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Maria.Rossi@Example.IT", "Maria.Rossi@example.it"),
+        ("  a@b.co ", "a@b.co"),
+    ],
+)
 def test_email_accepted(raw, expected):
     assert parse_email(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["maria", "maria@example", "@example.it", "a@@b.it", "a@b@c.it",
-                                 "maria rossi@example.it", "a@example..it", "a@.example.it",
-                                 "a@example.it.", "a\x00@b.it", "a" * 250 + "@b.it",
-                                 "a" * 65 + "@b.it", 42])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "maria",
+        "maria@example",
+        "@example.it",
+        "a@@b.it",
+        "a@b@c.it",
+        "maria rossi@example.it",
+        "a@example..it",
+        "a@.example.it",
+        "a@example.it.",
+        "a\x00@b.it",
+        "a" * 250 + "@b.it",
+        "a" * 65 + "@b.it",
+        42,
+    ],
+)
 def test_email_refused(raw):
     assert error_of(parse_email, raw) == FieldError("email")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (None, True), ("", True), ("  \n", True), ("x", False), (0, False), (False, False),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (None, True),
+        ("", True),
+        ("  \n", True),
+        ("x", False),
+        (0, False),
+        (False, False),
+    ],
+)
 def test_missing(raw, expected):
     assert missing(raw) is expected
 
@@ -246,7 +379,8 @@ def test_missing(raw, expected):
 def test_field_error_is_a_usable_exception():
     error = FieldError("isee_format", {"value": "x"})
     assert isinstance(error, Exception) and error.args == ("isee_format", {"value": "x"})
-    assert hash(error) == hash(FieldError("isee_format", {"value": "y"}))  # hashable despite the dict
+    # hashable despite the dict
+    assert hash(error) == hash(FieldError("isee_format", {"value": "y"}))
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -280,16 +414,20 @@ def test_every_error_code_has_a_message_in_every_language():
         for code in content.codes:
             template = content.strings[code][f"error_{error.code}"]
             template.format(**{name: str(value) for name, value in error.params.items()})
-    declared = {key.removeprefix("error_") for key in content.strings["it"]
-                if key.startswith("error_")}
+    declared = {
+        key.removeprefix("error_") for key in content.strings["it"] if key.startswith("error_")
+    }
     assert seen <= declared  # every code the parsers raise has a message
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("١٢٬٣٤٥٫٦٧", Decimal("12345.67")),  # Arabic-Indic digits and separators
-    ("۱۲۳۴۵", Decimal("12345.00")),  # Urdu / Persian digits
-    ("১২.৩৪৫,৬৭", Decimal("12345.67")),  # Bengali digits, Italian grouping
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("١٢٬٣٤٥٫٦٧", Decimal("12345.67")),  # Arabic-Indic digits and separators
+        ("۱۲۳۴۵", Decimal("12345.00")),  # Urdu / Persian digits
+        ("১২.৩৪৫,৬৭", Decimal("12345.67")),  # Bengali digits, Italian grouping
+    ],
+)
 def test_isee_in_the_residents_own_digits(raw, expected):
     assert parse_isee(raw) == expected
 

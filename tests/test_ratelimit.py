@@ -1,27 +1,30 @@
 """Per-client rate limits: in memory for one process, in Redis shared by several workers.
 
-Limits count fixed windows, so each test starts well inside a window (see
-``fresh_window``) instead of racing the minute's end.
+Limits count fixed windows. Each app's limiter reads a fixed clock, five seconds into a
+window, so no test races the minute's end or sleeps into the next one.
 """
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
 from tests.conftest import REDIS, add_event
 
 ELIGIBILITY = "/api/heating-grant/eligibility"
-QUESTION = {"tenancy_start": "2020-01-15", "heating": "centralized", "band": "accesso",
-            "isee": "12.345,67", "arrears": False}
+QUESTION = {
+    "tenancy_start": "2020-01-15",
+    "heating": "centralized",
+    "band": "accesso",
+    "isee": "12.345,67",
+    "arrears": False,
+}
 
 
-def fresh_window(seconds: int = 60, margin: float = 5.0) -> None:
-    """Sleep into the next window when the current one ends within ``margin`` seconds."""
-    left = seconds - time.time() % seconds
-    if left < margin:
-        time.sleep(left + 0.05)
+WINDOW_START = 1_800_000_000  # a whole hour, so also the start of a minute's window
+
+
+def fixed_clock() -> float:
+    return WINDOW_START + 5.0
 
 
 @pytest.fixture
@@ -31,11 +34,19 @@ def make_app(project, tmp_path):
     add_event(project)
 
     def make(limits: str, redis_url: str = ""):
-        app = create_app({"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'rate.sqlite3'}",
-                          "PORTAL_RATE_LIMITS": limits, "PORTAL_REDIS_URL": redis_url,
-                          "PORTAL_SECRET_KEY": "test-secret"}, root=project)
+        app = create_app(
+            {
+                "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'rate.sqlite3'}",
+                "PORTAL_RATE_LIMITS": limits,
+                "PORTAL_REDIS_URL": redis_url,
+                "PORTAL_SECRET_KEY": "test-secret",
+            },
+            root=project,
+        )
         app.config["TESTING"] = True
+        app.extensions["portal_rate_limiter"].clock = fixed_clock
         return app
+
     return make
 
 
@@ -54,6 +65,7 @@ def redis_db():
         keys = list(client.scan_iter("portal:rate:*"))
         if keys:
             client.delete(*keys)
+
     flush()
     yield client
     flush()
@@ -73,19 +85,25 @@ def assert_limited(response, lang_text: str):
 
 def test_fourth_post_in_a_minute_is_429(make_app):
     client = make_app("post=3/minute").test_client()
-    fresh_window()
     for _ in range(3):
         assert client.post(ELIGIBILITY, json=QUESTION).status_code == 200
-    assert_limited(client.post(f"{ELIGIBILITY}?lang=en", json=QUESTION),
-                   "Too many submissions in a short time. Wait a minute and try again.")
-    assert_limited(client.post(ELIGIBILITY, json=QUESTION),
-                   "Troppi invii in poco tempo. Aspetta un minuto e riprova.")
-    assert_limited(client.post(f"{ELIGIBILITY}?lang=xx", json=QUESTION),
-                   "Troppi invii in poco tempo. Aspetta un minuto e riprova.")
+    assert_limited(
+        client.post(f"{ELIGIBILITY}?lang=en", json=QUESTION),
+        "Too many submissions in a short time. Wait a minute and try again.",
+    )
+    assert_limited(
+        client.post(ELIGIBILITY, json=QUESTION),
+        "Troppi invii in poco tempo. Aspetta un minuto e riprova.",
+    )
+    assert_limited(
+        client.post(f"{ELIGIBILITY}?lang=xx", json=QUESTION),
+        "Troppi invii in poco tempo. Aspetta un minuto e riprova.",
+    )
     # Every kind of POST counts, and is refused before anything is stored.
-    response = client.post("/api/events/assemblea/registrations",
-                           json={"full_name": "Anna", "email": "a@example.it", "people": 1,
-                                 "consent": True})
+    response = client.post(
+        "/api/events/assemblea/registrations",
+        json={"full_name": "Anna", "email": "a@example.it", "people": 1, "consent": True},
+    )
     assert response.status_code == 429
     # Reading is not limited by the post limit; another client has its own count.
     assert client.get("/api/events").status_code == 200
@@ -96,7 +114,6 @@ def test_fourth_post_in_a_minute_is_429(make_app):
 def test_nothing_is_stored_when_limited(make_app):
     app = make_app("post=1/minute")
     client = app.test_client()
-    fresh_window()
     person = {"full_name": "Anna Bianchi", "email": "a@example.it", "people": 1, "consent": True}
     assert client.post("/api/events/assemblea/registrations", json=person).status_code == 201
     assert client.post("/api/events/assemblea/registrations", json=person).status_code == 429
@@ -110,11 +127,12 @@ def test_nothing_is_stored_when_limited(make_app):
 
 def test_get_limit(make_app):
     client = make_app("post=3/minute,get=5/minute").test_client()
-    fresh_window()
     for _ in range(5):
         assert client.get("/api/health").status_code == 200
-    assert_limited(client.get("/api/events?lang=en"),
-                   "Too many submissions in a short time. Wait a minute and try again.")
+    assert_limited(
+        client.get("/api/events?lang=en"),
+        "Too many submissions in a short time. Wait a minute and try again.",
+    )
     assert client.post(ELIGIBILITY, json=QUESTION).status_code == 200
 
 
@@ -135,14 +153,17 @@ def test_unreadable_limits_stop_the_start(make_app, limits):
 def test_redis_shares_counts_between_workers(make_app, redis_db):
     first = make_app("post=3/minute", REDIS).test_client()
     second = make_app("post=3/minute", REDIS).test_client()  # another worker, same Redis
-    fresh_window()
     assert first.post(ELIGIBILITY, json=QUESTION).status_code == 200
     assert second.post(ELIGIBILITY, json=QUESTION).status_code == 200
     assert first.post(ELIGIBILITY, json=QUESTION).status_code == 200
-    assert_limited(second.post(f"{ELIGIBILITY}?lang=en", json=QUESTION),
-                   "Too many submissions in a short time. Wait a minute and try again.")
-    assert_limited(first.post(ELIGIBILITY, json=QUESTION),
-                   "Troppi invii in poco tempo. Aspetta un minuto e riprova.")
+    assert_limited(
+        second.post(f"{ELIGIBILITY}?lang=en", json=QUESTION),
+        "Too many submissions in a short time. Wait a minute and try again.",
+    )
+    assert_limited(
+        first.post(ELIGIBILITY, json=QUESTION),
+        "Troppi invii in poco tempo. Aspetta un minuto e riprova.",
+    )
     keys = [k.decode() for k in redis_db.scan_iter("portal:rate:*")]
     assert len(keys) == 1 and keys[0].startswith("portal:rate:post:127.0.0.1:")
     assert 0 < redis_db.ttl(keys[0]) <= 120  # counters expire on their own

@@ -23,21 +23,29 @@ def test_lists_after_a_paragraph_line_get_their_blank_line():
 def test_every_language_gets_the_same_pages():
     content = load(ROOT)
     sites = render_site(content, date(2026, 11, 22))
-    paths = [sorted(p.path for p in site.pages if not p.path.startswith("facile/")) for site in sites]
+    paths = [
+        sorted(p.path for p in site.pages if not p.path.startswith("facile/")) for site in sites
+    ]
     assert [site.lang for site in sites] == list(content.codes)
     assert all(p == paths[0] for p in paths)
     assert "sportelli/celadina.md" in paths[0]
 
 
-WEEKLY = Schedule(weekly=(Slot("wednesday", time(9), time(12)),),
-                  exceptions=(ScheduleException(date(2026, 11, 25), "closed"),
-                              ScheduleException(date(2026, 11, 27), "extra", time(14), time(16))))
+WEEKLY = Schedule(
+    weekly=(Slot("wednesday", time(9), time(12)),),
+    exceptions=(
+        ScheduleException(date(2026, 11, 25), "closed"),
+        ScheduleException(date(2026, 11, 27), "extra", time(14), time(16)),
+    ),
+)
 ROME = ZoneInfo("Europe/Rome")
 
 
 def test_openings_apply_closures_and_extra_openings():
     assert WEEKLY.openings_on(date(2026, 11, 25)) == []
-    assert [(o.opens, o.extra) for o in WEEKLY.openings_on(date(2026, 11, 27))] == [(time(14), True)]
+    assert [(o.opens, o.extra) for o in WEEKLY.openings_on(date(2026, 11, 27))] == [
+        (time(14), True)
+    ]
     assert [o.opens for o in WEEKLY.openings_on(date(2026, 12, 2))] == [time(9)]
 
 
@@ -54,8 +62,9 @@ def test_next_opening_skips_a_closure_and_respects_the_time_zone():
 
 
 def test_validity_dates_bound_the_schedule():
-    limited = Schedule(weekly=WEEKLY.weekly, valid_from=date(2026, 12, 1),
-                       valid_until=date(2026, 12, 31))
+    limited = Schedule(
+        weekly=WEEKLY.weekly, valid_from=date(2026, 12, 1), valid_until=date(2026, 12, 31)
+    )
     assert limited.openings_on(date(2026, 11, 25)) == []
     assert limited.next_opening(datetime(2026, 11, 1, tzinfo=ROME)).day == date(2026, 12, 2)
     assert limited.next_opening(datetime(2027, 1, 1, tzinfo=ROME)) is None
@@ -67,8 +76,13 @@ def test_gulpease_follows_the_formula():
     # 6 words, 23 letters, 2 sentences: 89 + (600 - 230) / 6 = 150.7, capped at 100.
     assert gulpease("Il gatto dorme. Il cane corre.") == 100.0
     # 11 words, 98 letters, 1 sentence: 89 + (300 - 980) / 11 = 27.2
-    assert gulpease("Presentazione dettagliata della documentazione amministrativa "
-                    "necessaria per accedere al beneficio economico.") == 27.2
+    assert (
+        gulpease(
+            "Presentazione dettagliata della documentazione amministrativa "
+            "necessaria per accedere al beneficio economico."
+        )
+        == 27.2
+    )
     assert gulpease("") is None
 
 

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import copy_project, running_portal
-
 pytestmark = pytest.mark.browser
 
 # A common word for the heating contribution, as a resident would type it.
-HEATING = {"it": "riscaldamento", "en": "heating", "fr": "chauffage", "es": "calefacción",
-           "ro": "încălzire", "sq": "ngrohje", "uk": "опалення", "zh": "取暖", "bn": "হিটিং",
-           "ar": "التدفئة", "ur": "ہیٹنگ"}
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    with running_portal(copy_project(tmp_path_factory.mktemp("search")), "--no-watch") as url:
-        yield url
+HEATING = {
+    "it": "riscaldamento",
+    "en": "heating",
+    "fr": "chauffage",
+    "es": "calefacción",
+    "ro": "încălzire",
+    "sq": "ngrohje",
+    "uk": "опалення",
+    "zh": "取暖",
+    "bn": "হিটিং",
+    "ar": "التدفئة",
+    "ur": "ہیٹنگ",
+}
 
 
 def search(browser, url: str, query: str) -> tuple[list[str], list[str]]:

@@ -4,5 +4,13 @@ from .fields import Text
 from .loader import CONTENT_TYPES, Content, check, load
 from .problems import ContentError, Problem, Problems
 
-__all__ = ["CONTENT_TYPES", "Content", "ContentError", "Problem", "Problems", "Text", "check",
-           "load"]
+__all__ = [
+    "CONTENT_TYPES",
+    "Content",
+    "ContentError",
+    "Problem",
+    "Problems",
+    "Text",
+    "check",
+    "load",
+]

@@ -1,9 +1,9 @@
-"""Turn YAML nodes into typed values, driven by the content types' annotations.
+"""The values of the content model and their converters.
 
-Each content type is a frozen dataclass; its annotations *are* the schema. This
-module is the registry of value kinds (Lektor-style): one small converter per
-kind, which returns the value or records a problem that names the field and
-says how to fix it.
+Each content type is a frozen dataclass; its annotations *are* the schema. Here are
+the value types (``Text``), the markers that refine a plain string, and one small
+converter per kind of value, which returns the value or records a problem that names
+the field and says how to fix it. ``kinds.py`` registers them, one entry per kind.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import typing
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal, get_args, get_origin
+from typing import get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -57,7 +57,9 @@ class Ref:
 @dataclass(frozen=True)
 class Pattern:
     regex: str
-    code: str
+    code: str  # the message when a value does not match
+    label: str = "testo semplice"  # for the field reference
+    example: str = "…"
 
 
 class LangCode:
@@ -68,7 +70,12 @@ class TimeZoneName:
     pass
 
 
-SLUG = Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$", "value.slug")
+SLUG = Pattern(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    "value.slug",
+    "id (lettere minuscole, cifre e trattini)",
+    "conca-fiorita",
+)
 
 
 @dataclass
@@ -86,7 +93,6 @@ class Context:
         self.problems.add(self.path, mark_of(node), code, field_name, **params)
 
 
-
 def suggestion(word: str, choices) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return match[0] if match else ""
@@ -99,37 +105,57 @@ def _scalar(node, ctx, name, expected) -> str | object:
     return node.value.strip()
 
 
-def _null(node) -> bool:
+def is_null(node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
 
 
-def convert_str(node, ctx, name, markers=()):
+def convert_str(node, ctx, name, detail=None):
     value = _scalar(node, ctx, name, "testo")
     if value is INVALID:
         return value
     if value == "":
         ctx.error(node, "value.empty", name)
         return INVALID
-    for marker in markers:
-        if isinstance(marker, Pattern) and not re.match(marker.regex, value):
-            ctx.error(node, marker.code, name, value=value)
-            return INVALID
-        if marker is LangCode and value not in ctx.languages:
-            hint = suggestion(value, ctx.languages)
-            ctx.error(node, "lang.unknown", name, code=value, known=", ".join(ctx.languages), hint=hint)
-            return INVALID
-        if marker is TimeZoneName:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                ctx.error(node, "value.timezone", name, value=value)
-                return INVALID
-        if isinstance(marker, Ref):
-            ctx.references.append((marker.kind, value, mark_of(node), name, ctx.path))
     return value
 
 
-def convert_int(node, ctx, name, markers=()):
+def convert_pattern(node, ctx, name, pattern: Pattern):
+    value = convert_str(node, ctx, name)
+    if value is not INVALID and not re.match(pattern.regex, value):
+        ctx.error(node, pattern.code, name, value=value)
+        return INVALID
+    return value
+
+
+def convert_lang(node, ctx, name, detail=None):
+    value = convert_str(node, ctx, name)
+    if value is not INVALID and value not in ctx.languages:
+        hint = suggestion(value, ctx.languages)
+        ctx.error(node, "lang.unknown", name, code=value, known=", ".join(ctx.languages), hint=hint)
+        return INVALID
+    return value
+
+
+def convert_timezone(node, ctx, name, detail=None):
+    value = convert_str(node, ctx, name)
+    if value is INVALID:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        ctx.error(node, "value.timezone", name, value=value)
+        return INVALID
+    return value
+
+
+def convert_ref(node, ctx, name, ref: Ref):
+    value = convert_str(node, ctx, name)
+    if value is not INVALID:  # checked once every file is loaded
+        ctx.references.append((ref.kind, value, mark_of(node), name, ctx.path))
+    return value
+
+
+def convert_int(node, ctx, name, detail=None):
     value = _scalar(node, ctx, name, "numero intero")
     if value is INVALID:
         return value
@@ -139,7 +165,7 @@ def convert_int(node, ctx, name, markers=()):
     return int(value)
 
 
-def convert_bool(node, ctx, name, markers=()):
+def convert_bool(node, ctx, name, detail=None):
     value = _scalar(node, ctx, name, "true o false")
     if value is INVALID:
         return value
@@ -152,7 +178,7 @@ def convert_bool(node, ctx, name, markers=()):
     return INVALID
 
 
-def convert_decimal(node, ctx, name, markers=()):
+def convert_decimal(node, ctx, name, detail=None):
     value = _scalar(node, ctx, name, "numero")
     if value is INVALID:
         return value
@@ -167,7 +193,7 @@ def convert_decimal(node, ctx, name, markers=()):
         return INVALID
 
 
-def convert_date(node, ctx, name, markers=()):
+def convert_date(node, ctx, name, detail=None):
     value = _scalar(node, ctx, name, "data")
     if value is INVALID:
         return value
@@ -180,7 +206,7 @@ def convert_date(node, ctx, name, markers=()):
         return INVALID
 
 
-def convert_time(node, ctx, name, markers=()):
+def convert_time(node, ctx, name, detail=None):
     value = _scalar(node, ctx, name, "orario")
     if value is INVALID:
         return value
@@ -191,7 +217,7 @@ def convert_time(node, ctx, name, markers=()):
     return time(int(match[1]), int(match[2]))
 
 
-def convert_datetime(node, ctx, name, markers=()):
+def convert_datetime(node, ctx, name, detail=None):
     value = _scalar(node, ctx, name, "data e ora")
     if value is INVALID:
         return value
@@ -206,7 +232,7 @@ def convert_datetime(node, ctx, name, markers=()):
         return INVALID
 
 
-def convert_text(node, ctx, name, markers=()):
+def convert_text(node, ctx, name, detail=None):
     if not isinstance(node, yaml.MappingNode):
         ctx.error(node, "text.not_mapping", name, source=ctx.source_language)
         return INVALID
@@ -215,15 +241,20 @@ def convert_text(node, ctx, name, markers=()):
         code = key.value
         if code not in ctx.languages:
             hint = suggestion(code, ctx.languages)
-            ctx.error(key, "lang.unknown", name, code=code, known=", ".join(ctx.languages), hint=hint)
+            ctx.error(
+                key, "lang.unknown", name, code=code, known=", ".join(ctx.languages), hint=hint
+            )
             continue
-        if not isinstance(value, yaml.ScalarNode) or _null(value):
+        if not isinstance(value, yaml.ScalarNode) or is_null(value):
             ctx.error(value, "text.not_string", f"{name}.{code}")
             continue
         if value.value.strip():
             values[code] = value.value.strip()
-            lines[code] = (ctx.path, value.start_mark.line + 1,
-                           max(value.end_mark.line, value.start_mark.line + 1))
+            lines[code] = (
+                ctx.path,
+                value.start_mark.line + 1,
+                max(value.end_mark.line, value.start_mark.line + 1),
+            )
     if ctx.source_language not in values:
         ctx.error(node, "text.missing_source", name, source=ctx.source_language)
         return INVALID
@@ -232,16 +263,21 @@ def convert_text(node, ctx, name, markers=()):
     return text
 
 
-SCALARS = {
-    str: convert_str,
-    int: convert_int,
-    bool: convert_bool,
-    Decimal: convert_decimal,
-    date: convert_date,
-    time: convert_time,
-    datetime: convert_datetime,
-    Text: convert_text,
-}
+def convert_choice(node, ctx, name, choices):
+    value = _scalar(node, ctx, name, "una scelta")
+    if value is INVALID:
+        return value
+    if value not in choices:
+        ctx.error(
+            node,
+            "value.choice",
+            name,
+            value=value,
+            choices=", ".join(choices),
+            hint=suggestion(value, choices),
+        )
+        return INVALID
+    return value
 
 
 def unwrap_optional(annotation):
@@ -251,93 +287,12 @@ def unwrap_optional(annotation):
     return annotation, False
 
 
-def convert(annotation, node, ctx: Context, name: str):
-    """Convert ``node`` to ``annotation``'s type, or record why not and return INVALID."""
-    annotation, optional = unwrap_optional(annotation)
-    if _null(node):
-        if optional:
-            return None
-        ctx.error(node, "value.required_null", name)
-        return INVALID
-    markers = ()
-    if get_origin(annotation) is Annotated:
-        annotation, *markers = get_args(annotation)
-    if annotation in SCALARS:
-        return SCALARS[annotation](node, ctx, name, markers)
-    origin = get_origin(annotation)
-    if origin is Literal:
-        return _convert_choice(get_args(annotation), node, ctx, name)
-    if origin is tuple:
-        return _convert_list(get_args(annotation)[0], node, ctx, name)
-    if dataclasses.is_dataclass(annotation):
-        return convert_object(annotation, node, ctx, name)
-    raise TypeError(f"no converter for {annotation!r} at {name}")  # a programming error
-
-
-def _convert_choice(choices, node, ctx, name):
-    value = _scalar(node, ctx, name, "una scelta")
-    if value is INVALID:
-        return value
-    if value not in choices:
-        ctx.error(node, "value.choice", name, value=value, choices=", ".join(choices),
-                  hint=suggestion(value, choices))
-        return INVALID
-    return value
-
-
-def _convert_list(item_type, node, ctx, name):
-    if not isinstance(node, yaml.SequenceNode):
-        ctx.error(node, "value.not_list", name)
-        return INVALID
-    items = [convert(item_type, item, ctx, f"{name}[{i}]") for i, item in enumerate(node.value)]
-    return INVALID if any(i is INVALID for i in items) else tuple(items)
-
-
 def field_names(cls) -> list[str]:
     return [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
 
 
 def is_required(f: dataclasses.Field) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-
-
-def convert_object(cls, node, ctx: Context, name: str = ""):
-    """Build a ``cls`` from a mapping node, checking every key against its fields."""
-    if not isinstance(node, yaml.MappingNode):
-        ctx.error(node, "value.not_mapping", name or "(file)")
-        return INVALID
-    hints = typing.get_type_hints(cls, include_extras=True)
-    fields = {f.name: f for f in dataclasses.fields(cls) if not f.name.startswith("_")}
-    given, guessed, ok = {}, set(), True
-    for key, value in node.value:
-        full = f"{name}.{key.value}" if name else key.value
-        if key.value not in fields:
-            hint = suggestion(key.value, fields)
-            guessed.add(hint)
-            ctx.error(key, "field.unknown", full, key=key.value, hint=hint,
-                      allowed=", ".join(fields))
-            ok = False
-            continue
-        converted = convert(hints[key.value], value, ctx, full)
-        ok = ok and converted is not INVALID
-        given[key.value] = converted
-    for field_name, f in fields.items():
-        # A typo already reported with "did you mean" is not reported again as missing.
-        if field_name not in given and field_name not in guessed and is_required(f):
-            ctx.error(node, "field.missing", f"{name}.{field_name}" if name else field_name,
-                      key=field_name)
-            ok = False
-    if not ok:
-        return INVALID
-    value = cls(**given, **({"_mark": mark_of(node)} if "_mark" in _private(cls) else {}))
-    check = getattr(value, "check", None)
-    if check:
-        check(node, ctx, name)
-    return value
-
-
-def _private(cls):
-    return {f.name for f in dataclasses.fields(cls) if f.name.startswith("_")}
 
 
 def child(node, key):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from .fields import INVALID, Context, Text, convert_object, suggestion
+from .fields import INVALID, Context, Text, suggestion
+from .kinds import convert_object
 from .problems import WARNING, ContentError, Problems
 from .settings import ContactsFile, FormsFile, Language, LanguagesFile
 from .types import Course, Desk, Event, HeatingGrant, Page, Role, Service
@@ -40,8 +41,9 @@ CONTENT_TYPES = (
     ContentType("courses", Course, "content/courses", "Corsi"),
     ContentType("events", Event, "content/events", "Eventi"),
     ContentType("pages", Page, "content/pages", "Pagine"),
-    ContentType("heating_grant", HeatingGrant, "content/heating-grant.yml",
-                "Contributo riscaldamento"),
+    ContentType(
+        "heating_grant", HeatingGrant, "content/heating-grant.yml", "Contributo riscaldamento"
+    ),
 )
 SETTINGS_FILES = {
     "languages": (LanguagesFile, "site_config/languages.yml"),
@@ -134,15 +136,29 @@ def _load_strings(root: Path, codes, problems: Problems, texts: list) -> dict:
     for code in codes[1:]:
         for key, (display, value) in nodes[code].items():
             if key not in source:
-                problems.add(display, mark_of(value), "strings.unknown_key", key,
-                             key=key, hint=suggestion(key, source))
+                problems.add(
+                    display,
+                    mark_of(value),
+                    "strings.unknown_key",
+                    key,
+                    key=key,
+                    hint=suggestion(key, source),
+                )
             elif placeholders(strings[code][key]) != placeholders(source[key]):
-                problems.add(display, mark_of(value), "strings.placeholders", key,
-                             expected=" ".join(f"{{{name}}}" for name in sorted(placeholders(source[key]))) or "-")
+                expected = " ".join(f"{{{name}}}" for name in sorted(placeholders(source[key])))
+                problems.add(
+                    display, mark_of(value), "strings.placeholders", key, expected=expected or "-"
+                )
     for key in source:
         values = {code: strings[code][key] for code in codes if key in strings[code]}
-        lines = {code: (nodes[code][key][0], nodes[code][key][1].start_mark.line + 1,
-                        nodes[code][key][1].start_mark.line + 1) for code in values}
+        lines = {
+            code: (
+                nodes[code][key][0],
+                nodes[code][key][1].start_mark.line + 1,
+                nodes[code][key][1].start_mark.line + 1,
+            )
+            for code in values
+        }
         display, value = nodes[codes[0]][key]
         texts.append((display, key, Text(values, lines), mark_of(value)))
     return strings
@@ -150,7 +166,9 @@ def _load_strings(root: Path, codes, problems: Problems, texts: list) -> dict:
 
 def _raw_id(node) -> set:
     if isinstance(node, yaml.MappingNode):
-        return {v.value for k, v in node.value if k.value == "id" and isinstance(v, yaml.ScalarNode)}
+        return {
+            v.value for k, v in node.value if k.value == "id" and isinstance(v, yaml.ScalarNode)
+        }
     return set()
 
 
@@ -159,7 +177,8 @@ def _load_type(root, kind: ContentType, problems, languages, references, texts, 
     if kind.single and not paths[0].exists():
         problems.add(kind.location, (1, 1), "file.missing", path=kind.location)
         return {}
-    items, first_seen = {}, {}
+    items: dict[str, object] = {}
+    first_seen: dict[str, str] = {}  # id -> the file that defined it first
     for path in paths:
         value, node = _load_file(root, path, kind.cls, problems, languages, references, texts)
         if value is INVALID:
@@ -170,8 +189,14 @@ def _load_type(root, kind: ContentType, problems, languages, references, texts, 
         display = _relative(root, path)
         if value.id in items:
             id_node = next(v for k, v in node.value if k.value == "id")
-            problems.add(display, mark_of(id_node), "id.duplicate", "id", id=value.id,
-                         other=first_seen[value.id])
+            problems.add(
+                display,
+                mark_of(id_node),
+                "id.duplicate",
+                "id",
+                id=value.id,
+                other=first_seen[value.id],
+            )
             continue
         items[value.id] = value
         first_seen[value.id] = display
@@ -188,16 +213,25 @@ def _check_references(references, loaded: dict, broken: dict, problems: Problems
     for kind, ref, mark, name, path in references:
         known = loaded.get(kind, {})
         if ref not in known and ref not in broken.get(kind, ()):
-            problems.add(path, mark, "ref.unknown", name, kind=LABELS[kind].lower(), id=ref,
-                         hint=suggestion(ref, known), known=", ".join(known) or "-")
+            problems.add(
+                path,
+                mark,
+                "ref.unknown",
+                name,
+                kind=LABELS[kind].lower(),
+                id=ref,
+                hint=suggestion(ref, known),
+                known=", ".join(known) or "-",
+            )
 
 
 def _warn_missing_translations(texts, codes, problems: Problems) -> None:
     for path, name, text, mark in texts:
         missing = [code for code in codes[1:] if not text.get(code)]
         if missing:
-            problems.add(path, mark, "text.missing_translation", name, WARNING,
-                         langs=", ".join(missing))
+            problems.add(
+                path, mark, "text.missing_translation", name, WARNING, langs=", ".join(missing)
+            )
 
 
 def check(root: Path) -> Content | Problems:
@@ -209,26 +243,38 @@ def check(root: Path) -> Content | Problems:
     if languages_file is INVALID or problems.errors:
         return problems
     codes = tuple(language.code for language in languages_file.languages)
-    references, texts, sources = [], [], {}
+    references: list[tuple] = []  # (type name, id, mark, field, file) of every reference
+    texts: list[tuple] = []  # (file, field, Text, mark)
+    sources: dict[tuple[str, str], str] = {}  # (type name, id) -> file
     cls, location = SETTINGS_FILES["contacts"]
     contacts_file, _ = _load_file(root, root / location, cls, problems, codes, references, texts)
     contacts = {} if contacts_file is INVALID else {c.id: c for c in contacts_file.contacts}
     cls, location = SETTINGS_FILES["forms"]
     forms_file, _ = _load_file(root, root / location, cls, problems, codes, references, texts)
     strings = _load_strings(root, codes, problems, texts)
-    loaded, broken = {"contacts": contacts}, {}
+    loaded = {"contacts": contacts}
+    broken: dict[str, set[str]] = {}  # type name -> ids of items that failed to load
     for kind in CONTENT_TYPES:
         broken[kind.name] = set()
-        loaded[kind.name] = _load_type(root, kind, problems, codes, references, texts, sources,
-                                       broken[kind.name])
+        loaded[kind.name] = _load_type(
+            root, kind, problems, codes, references, texts, sources, broken[kind.name]
+        )
     _check_references(references, loaded, broken, problems)
     _warn_missing_translations(texts, codes, problems)
     if problems.errors:
         return problems
     grant = loaded.pop("heating_grant")
-    return Content(root, languages_file.languages, strings, forms=forms_file,
-                   heating_grant=next(iter(grant.values())),
-                   sources=sources, texts=texts, problems=problems, **loaded)
+    return Content(
+        root,
+        languages_file.languages,
+        strings,
+        forms=forms_file,
+        heating_grant=next(iter(grant.values())),
+        sources=sources,
+        texts=texts,
+        problems=problems,
+        **loaded,
+    )
 
 
 def load(root: Path) -> Content:

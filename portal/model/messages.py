@@ -9,92 +9,151 @@ HINT = {"it": " Forse intendevi «{}»?", "en": " Did you mean '{}'?"}
 MESSAGES = {
     "yaml.tab": {
         "it": "c'è un carattere di tabulazione nel rientro: YAML accetta solo spazi. "
-              "Sostituisci il tab con spazi (di solito due per livello).",
+        "Sostituisci il tab con spazi (di solito due per livello).",
         "en": "there is a tab in the indentation: YAML only accepts spaces. "
-              "Replace the tab with spaces (usually two per level).",
+        "Replace the tab with spaces (usually two per level).",
     },
     "yaml.indent": {
         "it": "il rientro (indentazione) non torna: le voci dello stesso livello devono iniziare "
-              "nella stessa colonna e dopo ogni «chiave:» va uno spazio. Controlla questa riga "
-              "e quella sopra.",
+        "nella stessa colonna e dopo ogni «chiave:» va uno spazio. Controlla questa riga "
+        "e quella sopra.",
         "en": "the indentation is inconsistent: entries at the same level must start in the same "
-              "column, with a space after each 'key:'. Check this line and the one above.",
+        "column, with a space after each 'key:'. Check this line and the one above.",
     },
     "yaml.colon": {
         "it": "qui c'è un «: » che YAML non si aspetta: se è dentro un testo, metti tutto il testo "
-              "tra virgolette (es. it: \"Orari: mercoledì\"); altrimenti controlla il rientro.",
+        'tra virgolette (es. it: "Orari: mercoledì"); altrimenti controlla il rientro.',
         "en": "there is an unexpected ': ' here: if it is inside a text, put the whole text in "
-              "quotes (e.g. en: \"Hours: Wednesday\"); otherwise check the indentation.",
+        'quotes (e.g. en: "Hours: Wednesday"); otherwise check the indentation.',
+    },
+    "yaml.quote_unclosed": {
+        "it": "le virgolette aperte su questa riga non sono chiuse, così YAML legge come testo "
+        "anche le righe seguenti. Chiudile alla fine del testo, così: {fixed}",
+        "en": "the quotes opened on this line are not closed, so YAML reads the following lines "
+        "as text too. Close them at the end of the text, like this: {fixed}",
+    },
+    "yaml.quote_nested": {
+        "it": "il testo contiene le stesse virgolette ({quote}) che lo racchiudono, e YAML lo "
+        "chiude troppo presto. Un testo che contiene virgolette va racchiuso con l'altro "
+        "tipo di virgolette, o scritto senza virgolette esterne. Per esempio: {fixed}",
+        "en": "the text contains the same quotes ({quote}) that enclose it, so YAML ends it too "
+        "early. A text that contains quotes must be enclosed in the other kind of quotes, "
+        "or written without outer quotes. For example: {fixed}",
     },
     "yaml.syntax": {
-        "it": "il file non è YAML valido ({reason}). Controlla virgolette e due punti su questa riga.",
+        "it": "il file non è YAML valido ({reason}). Controlla virgolette e due punti su questa "
+        "riga.",
         "en": "the file is not valid YAML ({reason}). Check quotes and colons on this line.",
     },
-    "yaml.empty": {"it": "il file è vuoto: scrivi il contenuto o elimina il file.",
-                   "en": "the file is empty: write its content or delete the file."},
-    "yaml.encoding": {"it": "il file non è salvato in UTF-8 ({reason}): salvalo come UTF-8.",
-                      "en": "the file is not saved as UTF-8 ({reason}): save it as UTF-8."},
+    "yaml.empty": {
+        "it": "il file è vuoto: scrivi il contenuto o elimina il file.",
+        "en": "the file is empty: write its content or delete the file.",
+    },
+    "yaml.encoding": {
+        "it": "il file non è salvato in UTF-8 ({reason}): salvalo come UTF-8.",
+        "en": "the file is not saved as UTF-8 ({reason}): save it as UTF-8.",
+    },
     "yaml.duplicate_key": {
         "it": "la chiave «{key}» compare due volte (la prima alla riga {first}): tienine una sola.",
         "en": "the key '{key}' appears twice (first on line {first}): keep only one.",
     },
-    "file.missing": {"it": "manca il file {path}: crealo (vedi la guida in docs/).",
-                     "en": "the file {path} is missing: create it (see the guide in docs/)."},
-    "file.extension": {"it": "il file {name} non viene letto: rinominalo con estensione .yml.",
-                       "en": "the file {name} is not read: rename it with the .yml extension."},
-    "value.not_scalar": {"it": "qui va un valore semplice ({expected}), non un elenco o un gruppo.",
-                         "en": "a single value ({expected}) is expected here, not a list or group."},
-    "value.not_mapping": {"it": "qui va un gruppo di campi «chiave: valore».",
-                          "en": "a group of 'key: value' fields is expected here."},
-    "value.not_list": {"it": "qui va un elenco: ogni voce su una riga che inizia con «- ».",
-                       "en": "a list is expected here: each item on a line starting with '- '."},
-    "value.empty": {"it": "il valore è vuoto: scrivi un valore o togli la riga.",
-                    "en": "the value is empty: write a value or remove the line."},
-    "value.required_null": {"it": "questo campo è obbligatorio e non può essere vuoto.",
-                            "en": "this field is required and cannot be empty."},
+    "file.missing": {
+        "it": "manca il file {path}: crealo (vedi la guida in docs/).",
+        "en": "the file {path} is missing: create it (see the guide in docs/).",
+    },
+    "file.extension": {
+        "it": "il file {name} non viene letto: rinominalo con estensione .yml.",
+        "en": "the file {name} is not read: rename it with the .yml extension.",
+    },
+    "value.not_scalar": {
+        "it": "qui va un valore semplice ({expected}), non un elenco o un gruppo.",
+        "en": "a single value ({expected}) is expected here, not a list or group.",
+    },
+    "value.not_mapping": {
+        "it": "qui va un gruppo di campi «chiave: valore».",
+        "en": "a group of 'key: value' fields is expected here.",
+    },
+    "value.not_list": {
+        "it": "qui va un elenco: ogni voce su una riga che inizia con «- ».",
+        "en": "a list is expected here: each item on a line starting with '- '.",
+    },
+    "value.empty": {
+        "it": "il valore è vuoto: scrivi un valore o togli la riga.",
+        "en": "the value is empty: write a value or remove the line.",
+    },
+    "value.required_null": {
+        "it": "questo campo è obbligatorio e non può essere vuoto.",
+        "en": "this field is required and cannot be empty.",
+    },
     "value.slug": {
         "it": "«{value}» non va bene come id: usa solo lettere minuscole, cifre e trattini "
-              "(es. conca-fiorita).",
+        "(es. conca-fiorita).",
         "en": "'{value}' is not a valid id: use only lower-case letters, digits and hyphens "
-              "(e.g. conca-fiorita).",
+        "(e.g. conca-fiorita).",
     },
-    "value.int": {"it": "«{value}» non è un numero intero: scrivi solo cifre, es. 12.",
-                  "en": "'{value}' is not a whole number: write digits only, e.g. 12."},
-    "value.bool": {"it": "«{value}» non è valido: scrivi true oppure false.",
-                   "en": "'{value}' is not valid: write true or false."},
+    "value.int": {
+        "it": "«{value}» non è un numero intero: scrivi solo cifre, es. 12.",
+        "en": "'{value}' is not a whole number: write digits only, e.g. 12.",
+    },
+    "value.bool": {
+        "it": "«{value}» non è valido: scrivi true oppure false.",
+        "en": "'{value}' is not valid: write true or false.",
+    },
     "value.decimal": {
         "it": "«{value}» non è un importo valido: usa il punto per i decimali e niente separatore "
-              "delle migliaia, es. 9360.01",
+        "delle migliaia, es. 9360.01",
         "en": "'{value}' is not a valid amount: use a dot for decimals and no thousands "
-              "separator, e.g. 9360.01",
+        "separator, e.g. 9360.01",
     },
-    "value.date": {"it": "«{value}» non è una data valida: scrivi AAAA-MM-GG, es. 2026-03-15.",
-                   "en": "'{value}' is not a valid date: write YYYY-MM-DD, e.g. 2026-03-15."},
+    "value.date": {
+        "it": "«{value}» non è una data valida: scrivi AAAA-MM-GG, es. 2026-03-15.",
+        "en": "'{value}' is not a valid date: write YYYY-MM-DD, e.g. 2026-03-15.",
+    },
     "value.time": {
-        "it": "«{value}» non è un orario valido: scrivi HH:MM tra 00:00 e 23:59, es. \"09:00\".",
+        "it": '«{value}» non è un orario valido: scrivi HH:MM tra 00:00 e 23:59, es. "09:00".',
         "en": "'{value}' is not a valid time: write HH:MM between 00:00 and 23:59, e.g. \"09:00\".",
     },
     "value.datetime": {
-        "it": "«{value}» non è una data e ora valida: scrivi AAAA-MM-GG HH:MM, es. 2026-04-18 09:30.",
+        "it": "«{value}» non è una data e ora valida: scrivi AAAA-MM-GG HH:MM, "
+        "es. 2026-04-18 09:30.",
         "en": "'{value}' is not a valid date and time: write YYYY-MM-DD HH:MM, "
-              "e.g. 2026-04-18 09:30.",
+        "e.g. 2026-04-18 09:30.",
     },
-    "value.timezone": {"it": "«{value}» non è un fuso orario IANA: usa Europe/Rome.",
-                       "en": "'{value}' is not an IANA time zone: use Europe/Rome."},
-    "value.choice": {"it": "«{value}» non è ammesso: scegli tra {choices}.{hint}",
-                     "en": "'{value}' is not allowed: choose one of {choices}.{hint}"},
+    "value.timezone": {
+        "it": "«{value}» non è un fuso orario IANA: usa Europe/Rome.",
+        "en": "'{value}' is not an IANA time zone: use Europe/Rome.",
+    },
+    "value.choice": {
+        "it": "«{value}» non è ammesso: scegli tra {choices}.{hint}",
+        "en": "'{value}' is not allowed: choose one of {choices}.{hint}",
+    },
     "field.unknown": {
         "it": "il campo «{key}» non esiste.{hint} Campi ammessi: {allowed}.",
         "en": "there is no field '{key}'.{hint} Allowed fields: {allowed}.",
     },
-    "field.missing": {"it": "manca il campo obbligatorio «{key}»: aggiungilo.",
-                      "en": "the required field '{key}' is missing: add it."},
-    "text.not_mapping": {
-        "it": "qui va un testo per lingua, es.\n    {source}: \"Testo in italiano\"\n    en: \"Text in English\"",
-        "en": "one text per language is expected here, e.g.\n    {source}: \"Testo in italiano\"\n    en: \"Text in English\"",
+    "field.italian": {
+        "it": "il campo «{key}» non esiste: i nomi dei campi sono in inglese.{hint} "
+        "Campi ammessi: {allowed}.",
+        "en": "there is no field '{key}': field names are in English.{hint} "
+        "Allowed fields: {allowed}.",
     },
-    "text.not_string": {"it": "qui va un testo: scrivilo tra virgolette se contiene «:».",
-                        "en": "a text is expected here: quote it if it contains ':'."},
+    # {example} starts with a space (one line) or a new line (an indented block).
+    "field.missing": {
+        "it": "manca il campo obbligatorio «{key}»: aggiungilo, per esempio{example}",
+        "en": "the required field '{key}' is missing: add it, e.g.{example}",
+    },
+    "text.not_mapping": {
+        "it": "qui va un testo per lingua, es.\n"
+        '    {source}: "Testo in italiano"\n'
+        '    en: "Text in English"',
+        "en": "one text per language is expected here, e.g.\n"
+        '    {source}: "Testo in italiano"\n'
+        '    en: "Text in English"',
+    },
+    "text.not_string": {
+        "it": "qui va un testo: scrivilo tra virgolette se contiene «:».",
+        "en": "a text is expected here: quote it if it contains ':'.",
+    },
     "text.missing_source": {
         "it": "manca il testo in italiano ({source}:): è la lingua di partenza ed è obbligatorio.",
         "en": "the Italian text ({source}:) is missing: it is the source language and required.",
@@ -105,32 +164,44 @@ MESSAGES = {
     },
     "lang.unknown": {
         "it": "la lingua «{code}» non è tra quelle del sito ({known}).{hint} Per aggiungerla, "
-              "modifica site_config/languages.yml.",
+        "modifica site_config/languages.yml.",
         "en": "the language '{code}' is not one of the site's ({known}).{hint} To add it, "
-              "edit site_config/languages.yml.",
+        "edit site_config/languages.yml.",
     },
-    "lang.bad_code": {"it": "«{value}» non è un codice di lingua: usa ad esempio it, en, ar, zh-Hans.",
-                      "en": "'{value}' is not a language code: use e.g. it, en, ar, zh-Hans."},
-    "lang.unknown_locale": {"it": "il codice di lingua «{code}» non esiste: controlla l'ortografia.",
-                            "en": "the language code '{code}' does not exist: check the spelling."},
-    "lang.first_not_italian": {"it": "la prima lingua dell'elenco deve essere l'italiano (it).",
-                               "en": "the first language in the list must be Italian (it)."},
-    "strings.missing_file": {"it": "manca il file dei testi dell'interfaccia per «{code}».",
-                             "en": "the interface strings file for '{code}' is missing."},
+    "lang.bad_code": {
+        "it": "«{value}» non è un codice di lingua: usa ad esempio it, en, ar, zh-Hans.",
+        "en": "'{value}' is not a language code: use e.g. it, en, ar, zh-Hans.",
+    },
+    "lang.unknown_locale": {
+        "it": "il codice di lingua «{code}» non esiste: controlla l'ortografia.",
+        "en": "the language code '{code}' does not exist: check the spelling.",
+    },
+    "lang.first_not_italian": {
+        "it": "la prima lingua dell'elenco deve essere l'italiano (it).",
+        "en": "the first language in the list must be Italian (it).",
+    },
+    "strings.missing_file": {
+        "it": "manca il file dei testi dell'interfaccia per «{code}».",
+        "en": "the interface strings file for '{code}' is missing.",
+    },
     "strings.unknown_key": {
         "it": "la voce «{key}» non esiste nel file italiano, quindi non viene mai usata.{hint}",
         "en": "the entry '{key}' does not exist in the Italian file, so it is never used.{hint}",
     },
     "strings.placeholders": {
         "it": "le parole tra graffe vanno lasciate come nell'italiano, senza tradurle: qui "
-              "servono {expected}.",
+        "servono {expected}.",
         "en": "the words in braces must stay as in the Italian, untranslated: this needs "
-              "{expected}.",
+        "{expected}.",
     },
-    "id.duplicate": {"it": "l'id «{id}» è già usato in {other}: scegli un id diverso.",
-                     "en": "the id '{id}' is already used in {other}: choose another id."},
-    "id.duplicate_in_file": {"it": "«{id}» compare due volte in questo file: tienine uno solo.",
-                             "en": "'{id}' appears twice in this file: keep only one."},
+    "id.duplicate": {
+        "it": "l'id «{id}» è già usato in {other}: scegli un id diverso.",
+        "en": "the id '{id}' is already used in {other}: choose another id.",
+    },
+    "id.duplicate_in_file": {
+        "it": "«{id}» compare due volte in questo file: tienine uno solo.",
+        "en": "'{id}' appears twice in this file: keep only one.",
+    },
     "ref.unknown": {
         "it": "non esiste nessun elemento «{id}» tra {kind}.{hint} Quelli esistenti: {known}.",
         "en": "there is no '{id}' among {kind}.{hint} Existing ones: {known}.",
@@ -167,8 +238,10 @@ MESSAGES = {
         "it": "la fine ({end}) non è dopo l'inizio ({start}): correggi una delle due date.",
         "en": "the end ({end}) is not after the start ({start}): fix one of the two.",
     },
-    "place.one_of": {"it": "indica o desk (uno sportello) o address (un indirizzo), uno solo.",
-                     "en": "give either desk or address, exactly one."},
+    "place.one_of": {
+        "it": "indica o desk (uno sportello) o address (un indirizzo), uno solo.",
+        "en": "give either desk or address, exactly one.",
+    },
     "event.needs_dates": {
         "it": "manca «{key}»: scrivi la data, oppure metti date_to_be_confirmed: true.",
         "en": "'{key}' is missing: write the date, or set date_to_be_confirmed: true.",
@@ -179,26 +252,31 @@ MESSAGES = {
     },
     "event.signup_without_date": {
         "it": "non si aprono iscrizioni per un evento con data da confermare: togli signup "
-              "o fissa la data.",
+        "o fissa la data.",
         "en": "sign-up cannot open for an event whose date is to be confirmed: remove signup "
-              "or set the date.",
+        "or set the date.",
     },
-    "event.capacity_zero": {"it": "capacity non può essere 0: togli il campo se i posti non sono "
-                                  "ancora stabiliti.",
-                            "en": "capacity cannot be 0: remove the field if it is not yet known."},
+    "event.capacity_zero": {
+        "it": "capacity non può essere 0: togli il campo se i posti non sono ancora stabiliti.",
+        "en": "capacity cannot be 0: remove the field if it is not yet known.",
+    },
     "section.body_or_generated": {
         "it": "una sezione ha o body (il testo) o generated (testo scritto dal sito), uno solo.",
         "en": "a section has either body (the text) or generated (text written by the site), "
-              "exactly one.",
+        "exactly one.",
     },
-    "range.reversed": {"it": "il minimo ({min}) è più alto del massimo ({max}): scambiali.",
-                       "en": "the minimum ({min}) is above the maximum ({max}): swap them."},
+    "range.reversed": {
+        "it": "il minimo ({min}) è più alto del massimo ({max}): scambiali.",
+        "en": "the minimum ({min}) is above the maximum ({max}): swap them.",
+    },
     "contact.value_required": {
-        "it": "un contatto available ha bisogno di value: scrivilo, o usa status: not_yet_available.",
+        "it": "un contatto available ha bisogno di value: scrivilo, o usa status: "
+        "not_yet_available.",
         "en": "an available contact needs a value: add it, or use status: not_yet_available.",
     },
     "contact.value_unexpected": {
-        "it": "un contatto not_yet_available non ha value: togli il valore o usa status: available.",
+        "it": "un contatto not_yet_available non ha value: togli il valore o usa status: "
+        "available.",
         "en": "a not_yet_available contact has no value: remove it or use status: available.",
     },
 }

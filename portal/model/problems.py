@@ -58,10 +58,12 @@ class Problems:
     def add(self, file, mark, code, field_name="", severity=ERROR, /, **params):
         line, column = mark if mark else (1, 1)
         self.items.append(
-            Problem(str(file), line, column, code, tuple(sorted(params.items())), field_name, severity)
+            Problem(
+                str(file), line, column, code, tuple(sorted(params.items())), field_name, severity
+            )
         )
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     @property

@@ -10,7 +10,9 @@ from babel import Locale, UnknownLocaleError
 from .fields import SLUG, Pattern, Text, child
 from .schedule import doc
 
-LANG_CODE = Pattern(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "lang.bad_code")
+LANG_CODE = Pattern(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "lang.bad_code", "codice di lingua (BCP 47)", "it"
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,12 @@ class LanguagesFile:
         seen = set()
         for i, language in enumerate(self.languages):
             if language.code in seen:
-                ctx.error(child(node, "languages").value[i], "id.duplicate_in_file",
-                          f"languages[{i}].code", id=language.code)
+                ctx.error(
+                    child(node, "languages").value[i],
+                    "id.duplicate_in_file",
+                    f"languages[{i}].code",
+                    id=language.code,
+                )
             seen.add(language.code)
         if self.languages and self.languages[0].code != "it":
             ctx.error(child(node, "languages"), "lang.first_not_italian", "languages")
@@ -52,9 +58,11 @@ class Contact:
     kind: Literal["phone", "email", "web", "address"] = doc("phone, email, web o address.")
     label: Text = doc("Che contatto è (es. Telefono del portierato).")
     status: Literal["available", "not_yet_available"] = doc(
-        "available, oppure not_yet_available finché il dato non è stato comunicato.")
-    value: str | None = doc("Il numero, l'indirizzo e-mail o il link; vuoto se non disponibile.",
-                            default=None)
+        "available, oppure not_yet_available finché il dato non è stato comunicato."
+    )
+    value: str | None = doc(
+        "Il numero, l'indirizzo e-mail o il link; vuoto se non disponibile.", default=None
+    )
     note: Text | None = doc("Quando o per che cosa usarlo.", default=None)
 
     def check(self, node, ctx, name):
@@ -72,9 +80,11 @@ class ContactsFile:
 @dataclass(frozen=True)
 class Retention:
     pre_applications_months: int = doc(
-        "Mesi dopo l'invio in cui si tengono le pre-domande del contributo; poi si cancellano.")
+        "Mesi dopo l'invio in cui si tengono le pre-domande del contributo; poi si cancellano."
+    )
     registrations_days_after_event: int = doc(
-        "Giorni dopo la fine di un evento in cui si tengono le iscrizioni; poi si cancellano.")
+        "Giorni dopo la fine di un evento in cui si tengono le iscrizioni; poi si cancellano."
+    )
 
 
 @dataclass(frozen=True)

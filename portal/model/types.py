@@ -26,7 +26,9 @@ UPDATED = "Data dell'ultima modifica del contenuto, AAAA-MM-GG: appare in fondo 
 @dataclass(frozen=True)
 class Status:
     state: Literal["active", "suspended", "closed"] = doc("active, suspended o closed.")
-    reason: Text | None = doc("Perché è sospeso o chiuso (obbligatorio in quei casi).", default=None)
+    reason: Text | None = doc(
+        "Perché è sospeso o chiuso (obbligatorio in quei casi).", default=None
+    )
 
     def check(self, node, ctx, name):
         if self.state != "active" and self.reason is None:
@@ -40,8 +42,9 @@ ACTIVE = Status("active")
 class Address:
     street: str = doc("Via e numero civico.")
     city: str = doc("Comune.", default="Bergamo")
-    confirmed: bool = doc("false se l'indirizzo non è ancora confermato: la pagina lo dice.",
-                          default=True)
+    confirmed: bool = doc(
+        "false se l'indirizzo non è ancora confermato: la pagina lo dice.", default=True
+    )
     note: Text | None = doc("Indicazioni utili per arrivare.", default=None)
 
 
@@ -57,9 +60,11 @@ class Desk:
     summary: Text | None = doc("Una frase di presentazione.", default=None)
     roles: tuple[RoleRef, ...] = doc("Ruoli del team presenti allo sportello.", default=())
     contacts: tuple[ContactRef, ...] = doc("Contatti (da site_config/contacts.yml).", default=())
-    easy: str | None = doc("La stessa pagina in italiano semplice: frasi brevi, parole comuni "
-                           "(Markdown). Diventa una pagina a parte, collegata a questa.",
-                           default=None)
+    easy: str | None = doc(
+        "La stessa pagina in italiano semplice: frasi brevi, parole comuni "
+        "(Markdown). Diventa una pagina a parte, collegata a questa.",
+        default=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -94,12 +99,17 @@ class Service:
 @dataclass(frozen=True)
 class Session:
     start: datetime = doc("Inizio, AAAA-MM-GG HH:MM (ora locale).")
-    end: datetime = doc("Fine, AAAA-MM-GG HH:MM (ora locale).")
+    end: datetime = doc("Fine, AAAA-MM-GG HH:MM (ora locale).", example="2026-04-18 11:30")
 
     def check(self, node, ctx, name):
         if self.end <= self.start:
-            ctx.error(child(node, "end"), "time.end_before_start", f"{name}.end",
-                      start=_show(self.start), end=_show(self.end))
+            ctx.error(
+                child(node, "end"),
+                "time.end_before_start",
+                f"{name}.end",
+                start=_show(self.start),
+                end=_show(self.end),
+            )
 
 
 @dataclass(frozen=True)
@@ -132,12 +142,19 @@ class Place:
 @dataclass(frozen=True)
 class SignupWindow:
     opens: datetime = doc("Apertura delle iscrizioni, AAAA-MM-GG HH:MM.")
-    closes: datetime = doc("Chiusura delle iscrizioni, AAAA-MM-GG HH:MM.")
+    closes: datetime = doc(
+        "Chiusura delle iscrizioni, AAAA-MM-GG HH:MM.", example="2026-04-30 18:00"
+    )
 
     def check(self, node, ctx, name):
         if self.closes <= self.opens:
-            ctx.error(child(node, "closes"), "time.end_before_start", f"{name}.closes",
-                      start=_show(self.opens), end=_show(self.closes))
+            ctx.error(
+                child(node, "closes"),
+                "time.end_before_start",
+                f"{name}.closes",
+                start=_show(self.opens),
+                end=_show(self.closes),
+            )
 
 
 @dataclass(frozen=True)
@@ -150,13 +167,15 @@ class Event:
     start: datetime | None = doc("Inizio, AAAA-MM-GG HH:MM (ora locale).", default=None)
     end: datetime | None = doc("Fine, AAAA-MM-GG HH:MM (ora locale).", default=None)
     date_to_be_confirmed: bool = doc("true se la data non è ancora fissata.", default=False)
-    when: Text | None = doc("Periodo indicativo, a parole, quando la data è da confermare.",
-                            default=None)
+    when: Text | None = doc(
+        "Periodo indicativo, a parole, quando la data è da confermare.", default=None
+    )
     capacity: int | None = doc("Posti disponibili (vuoto = non ancora stabilito).", default=None)
     languages: tuple[Lang, ...] = doc("Lingue parlate all'evento.", default=("it",))
     signup: SignupWindow | None = doc("Quando ci si può iscrivere online.", default=None)
-    timezone: Annotated[str, TimeZoneName] = doc("Fuso orario IANA delle date.",
-                                                 default=LOCAL_TIMEZONE)
+    timezone: Annotated[str, TimeZoneName] = doc(
+        "Fuso orario IANA delle date.", default=LOCAL_TIMEZONE
+    )
 
     def check(self, node, ctx, name):
         if not self.date_to_be_confirmed:
@@ -164,11 +183,17 @@ class Event:
                 if getattr(self, key) is None:
                     ctx.error(node, "event.needs_dates", key, key=key)
         if self.start and self.end and self.end <= self.start:
-            ctx.error(child(node, "end"), "time.end_before_start", "end",
-                      start=_show(self.start), end=_show(self.end))
+            ctx.error(
+                child(node, "end"),
+                "time.end_before_start",
+                "end",
+                start=_show(self.start),
+                end=_show(self.end),
+            )
         if self.signup and self.end and self.signup.closes > self.end:
-            ctx.error(child(child(node, "signup"), "closes"), "event.signup_after_end",
-                      "signup.closes")
+            ctx.error(
+                child(child(node, "signup"), "closes"), "event.signup_after_end", "signup.closes"
+            )
         if self.signup and self.date_to_be_confirmed:
             ctx.error(child(node, "signup"), "event.signup_without_date", "signup")
         if self.capacity == 0:
@@ -178,11 +203,14 @@ class Event:
 @dataclass(frozen=True)
 class Section:
     heading: Text = doc("Titolo della sezione.")
-    body: Text | None = doc("Testo della sezione (Markdown semplice: elenchi, grassetto, link).",
-                            default=None)
+    body: Text | None = doc(
+        "Testo della sezione (Markdown semplice: elenchi, grassetto, link).", default=None
+    )
     generated: Literal["data_retention"] | None = doc(
         "Al posto di body: testo scritto dal sito a partire dai dati (data_retention = i tempi "
-        "di conservazione di site_config/forms.yml).", default=None)
+        "di conservazione di site_config/forms.yml).",
+        default=None,
+    )
 
     def check(self, node, ctx, name):
         if (self.body is None) == (self.generated is None):
@@ -198,21 +226,29 @@ class Page:
     summary: Text | None = doc("Introduzione breve.", default=None)
     placement: Literal["main", "footer"] = doc(
         "main = nel menu principale; footer = link a fondo pagina (privacy, note legali…).",
-        default="main")
-    easy: str | None = doc("La stessa pagina in italiano semplice: frasi brevi, parole comuni "
-                           "(Markdown). Diventa una pagina a parte, collegata a questa.",
-                           default=None)
+        default="main",
+    )
+    easy: str | None = doc(
+        "La stessa pagina in italiano semplice: frasi brevi, parole comuni "
+        "(Markdown). Diventa una pagina a parte, collegata a questa.",
+        default=None,
+    )
 
 
 @dataclass(frozen=True)
 class Range:
     min: Decimal = doc("Valore minimo, compreso. Punto per i decimali: 9360.01")
-    max: Decimal = doc("Valore massimo, compreso.")
+    max: Decimal = doc("Valore massimo, compreso.", example="15000.00")
 
     def check(self, node, ctx, name):
         if self.min > self.max:
-            ctx.error(child(node, "min"), "range.reversed", f"{name}.min",
-                      min=str(self.min), max=str(self.max))
+            ctx.error(
+                child(node, "min"),
+                "range.reversed",
+                f"{name}.min",
+                min=str(self.min),
+                max=str(self.max),
+            )
 
 
 @dataclass(frozen=True)
@@ -222,8 +258,13 @@ class DateWindow:
 
     def check(self, node, ctx, name):
         if self.opens and self.closes and self.closes < self.opens:
-            ctx.error(child(node, "closes"), "time.end_before_start", f"{name}.closes",
-                      start=self.opens.isoformat(), end=self.closes.isoformat())
+            ctx.error(
+                child(node, "closes"),
+                "time.end_before_start",
+                f"{name}.closes",
+                start=self.opens.isoformat(),
+                end=self.closes.isoformat(),
+            )
 
 
 HeatingType = Literal["centralized", "autonomous"]
@@ -237,10 +278,12 @@ class GrantRules:
     heating_types: tuple[HeatingType, ...] = doc("Tipi di riscaldamento ammessi.")
     bands: tuple[Band, ...] = doc("Fasce SAP ammesse.")
     arrears_need_repayment_plan: bool = doc(
-        "true = chi ha morosità è ammesso solo con un piano di rientro.")
+        "true = chi ha morosità è ammesso solo con un piano di rientro."
+    )
     max_amount: Decimal = doc("Importo massimo per destinatario, in euro.")
-    application_window: DateWindow = doc("Periodo in cui si può fare domanda.",
-                                         default=DateWindow())
+    application_window: DateWindow = doc(
+        "Periodo in cui si può fare domanda.", default=DateWindow()
+    )
 
 
 @dataclass(frozen=True)
@@ -255,9 +298,11 @@ class HeatingGrant:
     what_happens_next: Text | None = doc("Cosa succede dopo la pre-domanda.", default=None)
     funding: Text | None = doc("Chi finanzia e con quanto.", default=None)
     desks: tuple[DeskRef, ...] = doc("Sportelli dove chiedere aiuto.", default=())
-    easy: str | None = doc("La stessa pagina in italiano semplice: frasi brevi, parole comuni "
-                           "(Markdown). Diventa una pagina a parte, collegata a questa.",
-                           default=None)
+    easy: str | None = doc(
+        "La stessa pagina in italiano semplice: frasi brevi, parole comuni "
+        "(Markdown). Diventa una pagina a parte, collegata a questa.",
+        default=None,
+    )
 
 
 def _show(moment) -> str:

@@ -24,8 +24,10 @@ _INDENT_HINTS = (
     "could not find expected ':'",
     "block sequence entries are not allowed",
 )
-COLON_HINTS = ("mapping values are not allowed here",
-               "mapping values are not allowed in this context")
+COLON_HINTS = (
+    "mapping values are not allowed here",
+    "mapping values are not allowed in this context",
+)
 
 
 def mark_of(node) -> tuple[int, int]:
@@ -49,7 +51,9 @@ def _duplicate_keys(node, path, problems: Problems) -> None:
             if isinstance(key, yaml.ScalarNode):
                 if key.value in seen:
                     first = seen[key.value][0]
-                    problems.add(path, mark_of(key), "yaml.duplicate_key", key=key.value, first=first)
+                    problems.add(
+                        path, mark_of(key), "yaml.duplicate_key", key=key.value, first=first
+                    )
                 else:
                     seen[key.value] = mark_of(key)
             _duplicate_keys(value, path, problems)
@@ -65,15 +69,8 @@ def parse(text: str, path, problems: Problems):
     try:
         node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = f"{exc.context or ''} {exc.problem or ''}".strip()
-        if any(hint in reason for hint in COLON_HINTS):
-            problems.add(path, where, "yaml.colon")
-        elif any(hint in reason for hint in _INDENT_HINTS):
-            problems.add(path, where, "yaml.indent")
-        else:
-            problems.add(path, where, "yaml.syntax", reason=reason)
+        where, code, params = _explain(text, exc)
+        problems.add(path, where, code, **params)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors such as bad bytes
         problems.add(path, (1, 1), "yaml.syntax", reason=str(exc))
@@ -83,6 +80,87 @@ def parse(text: str, path, problems: Problems):
         return None
     _duplicate_keys(node, path, problems)
     return node
+
+
+def _explain(text: str, exc: yaml.MarkedYAMLError) -> tuple[tuple[int, int], str, dict]:
+    """Where the file breaks, and which message says how to fix it."""
+    quote = _quote_problem(text, exc)
+    if quote:
+        return quote
+    mark = exc.problem_mark or exc.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    reason = f"{exc.context or ''} {exc.problem or ''}".strip()
+    if any(hint in reason for hint in COLON_HINTS):
+        return where, "yaml.colon", {}
+    if any(hint in reason for hint in _INDENT_HINTS):
+        return where, "yaml.indent", {}
+    return where, "yaml.syntax", {"reason": reason}
+
+
+# --- quotes ----------------------------------------------------------------------------
+# The parser blames what follows a broken quoted text, often on the next line, in words
+# about indentation. The quoted text is the culprit when it never ends, when it ends on a
+# later line than it began (its closing quote was meant to open the next value), or when
+# more text follows it on its line (quotes inside a text enclosed in the same quotes).
+
+
+def _quote_problem(text: str, exc: yaml.MarkedYAMLError):
+    lines = text.splitlines()
+    if (
+        exc.context == "while scanning a quoted scalar"
+        and exc.context_mark
+        and any(end in (exc.problem or "") for end in ("end of stream", "document separator"))
+    ):
+        return _unclosed(lines, exc.context_mark.line, exc.context_mark.column)
+    token = _quoted_before(text, lines, exc.problem_mark)
+    if token is None:
+        return None
+    start = token.start_mark
+    if start.line != token.end_mark.line:
+        return _unclosed(lines, start.line, start.column)
+    return _nested(lines, start.line, start.column)
+
+
+def _quoted_before(text: str, lines: list[str], mark):
+    """The quoted text that ends just before ``mark``, with only spaces between."""
+    if mark is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            last = token
+    except yaml.YAMLError:
+        pass  # the tokens read so far are enough
+    if not isinstance(last, yaml.ScalarToken) or last.style not in ('"', "'"):
+        return None
+    end = last.end_mark
+    if end.line != mark.line or lines[mark.line][end.column : mark.column].strip():
+        return None
+    return last
+
+
+def _unclosed(lines, line: int, column: int):
+    quote = lines[line][column]
+    return (line + 1, column + 1), "yaml.quote_unclosed", {"fixed": lines[line].strip() + quote}
+
+
+def _nested(lines, line: int, column: int):
+    raw = lines[line]
+    quote, key, value = raw[column], raw[:column].strip(), raw[column:].rstrip()
+    inner = value[1:-1] if len(value) > 1 and value.endswith(quote) else value
+    fixed = f"{key} {requote(inner)}".strip()
+    return (line + 1, column + 1), "yaml.quote_nested", {"quote": quote, "fixed": fixed}
+
+
+def requote(text: str) -> str:
+    """``text`` in quotes that YAML reads back unchanged."""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"  # in single quotes, '' is one quote
 
 
 def read(path, problems: Problems, display=None):

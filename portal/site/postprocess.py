@@ -15,9 +15,38 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 # Languages with a lunr stemmer and stop words shipped by Material (lunr-languages).
-LUNR = {"ar", "da", "de", "du", "el", "en", "es", "fi", "fr", "he", "hi", "hu", "hy", "it",
-        "ja", "kn", "ko", "nl", "no", "pt", "ro", "ru", "sa", "sv", "ta", "te", "th", "tr", "vi",
-        "zh"}
+LUNR = {
+    "ar",
+    "da",
+    "de",
+    "du",
+    "el",
+    "en",
+    "es",
+    "fi",
+    "fr",
+    "he",
+    "hi",
+    "hu",
+    "hy",
+    "it",
+    "ja",
+    "kn",
+    "ko",
+    "nl",
+    "no",
+    "pt",
+    "ro",
+    "ru",
+    "sa",
+    "sv",
+    "ta",
+    "te",
+    "th",
+    "tr",
+    "vi",
+    "zh",
+}
 # Scripts written without spaces between words: index every character as a token.
 UNSPACED = {"zh": "\\u3400-\\u9fff\\uf900-\\ufaff"}
 HTML_TAG = re.compile(r'<html lang="([^"]+)"')
@@ -51,8 +80,10 @@ def fix_page(html: str, url: str, lang: str, directions: dict, default: str) -> 
     html = ALTERNATE.sub(absolute, html)
     if default_href:
         last = list(ALTERNATE.finditer(html))[-1]
-        html = (html[: last.end()] + f'\n<link rel="alternate" href="{default_href}" '
-                f'hreflang="x-default">' + html[last.end():])
+        html = (
+            html[: last.end()] + f'\n<link rel="alternate" href="{default_href}" '
+            f'hreflang="x-default">' + html[last.end() :]
+        )
     if lang != default:
         html = CONFIG.sub(lambda m: m[1] + _language_base(m[2], lang) + m[3], html, 1)
     return html
@@ -70,14 +101,15 @@ def _language_base(config_json: str, lang: str) -> str:
 def split_search(site_dir: Path, codes, default: str) -> None:
     shared_path = site_dir / "search" / "search_index.json"
     shared = json.loads(shared_path.read_text(encoding="utf-8"))
-    docs, seen = {code: [] for code in codes}, set()
+    docs: dict[str, list[dict]] = {code: [] for code in codes}
+    seen: set[str] = set()
     for doc in shared["docs"]:
         if doc["location"] in seen:  # the default language's pages arrive twice
             continue
         seen.add(doc["location"])
         first = doc["location"].split("/", 1)[0]
         if first in docs and first != default:
-            docs[first].append({**doc, "location": doc["location"][len(first) + 1:]})
+            docs[first].append({**doc, "location": doc["location"][len(first) + 1 :]})
         else:
             docs[default].append(doc)
     for code in codes:
@@ -90,17 +122,25 @@ def split_search(site_dir: Path, codes, default: str) -> None:
             config["separator"] = f"[\\s\\-，。、；：！？（）]+|(?=[{chars}])|(?<=[{chars}])"
         target = site_dir / ("" if code == default else code) / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps({"config": config, "docs": docs[code]}, ensure_ascii=False),
-                          encoding="utf-8")
+        target.write_text(
+            json.dumps({"config": config, "docs": docs[code]}, ensure_ascii=False), encoding="utf-8"
+        )
 
 
-def postprocess(site_dir: Path, site_url: str, languages, default: str) -> None:
+def fix_pages(site_dir: Path, site_url: str, languages, default: str) -> None:
+    """``dir`` and absolute alternates on every page (also on a one-language build's)."""
     codes = [language.code for language in languages]
     directions = {language.code: language.dir for language in languages}
     for path in site_dir.rglob("*.html"):
         relative = PurePosixPath(path.relative_to(site_dir).as_posix())
         lang = language_of(relative, codes, default)
         html = path.read_text(encoding="utf-8")
-        path.write_text(fix_page(html, page_url(site_url, relative), lang, directions, default),
-                        encoding="utf-8")
-    split_search(site_dir, codes, default)
+        path.write_text(
+            fix_page(html, page_url(site_url, relative), lang, directions, default),
+            encoding="utf-8",
+        )
+
+
+def postprocess(site_dir: Path, site_url: str, languages, default: str) -> None:
+    fix_pages(site_dir, site_url, languages, default)
+    split_search(site_dir, [language.code for language in languages], default)

@@ -10,19 +10,30 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ...model import Content
-from .activities import (course_path, event_path, render_activities_index, render_course,
-                         render_event)
+from .activities import (
+    course_path,
+    event_path,
+    render_activities_index,
+    render_course,
+    render_event,
+)
 from .context import Page, Renderer
 from .desks import desk_path, render_desk, render_desk_index
 from .easy import desk_facts, render_easy
-from .grant import PATH as GRANT_PATH, render_grant, rule_lines
+from .grant import PATH as GRANT_PATH
+from .grant import render_grant
 from .pages import page_path, render_home, render_page
 from .services import render_service, render_service_index, service_path
 
-
 # UI strings used by the theme templates rather than by page bodies.
-THEME_STRINGS = ("footer_about", "not_found_title", "not_found_text", "unreviewed_notice",
-                 "unreviewed_link", "legal_links")
+THEME_STRINGS = (
+    "footer_about",
+    "not_found_title",
+    "not_found_text",
+    "unreviewed_notice",
+    "unreviewed_link",
+    "legal_links",
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +60,11 @@ class LanguageSite:
 
 
 def _section(title: str, index: Page, pages: list[Page]) -> NavItem:
-    return NavItem(title, None, (NavItem(index.title, index.path),)
-                   + tuple(NavItem(p.title, p.path) for p in pages))
+    return NavItem(
+        title,
+        None,
+        (NavItem(index.title, index.path),) + tuple(NavItem(p.title, p.path) for p in pages),
+    )
 
 
 def render_language(content: Content, lang: str, today: date) -> LanguageSite:
@@ -72,12 +86,31 @@ def render_language(content: Content, lang: str, today: date) -> LanguageSite:
         NavItem(grant.title, grant.path),
         _section(strings.s("services_title"), service_index, services),
         _section(strings.s("activities_title"), activity_index, courses + events),
-    ) + tuple(NavItem(pages[p.id].title, pages[p.id].path)
-              for p in content.pages.values() if p.placement == "main")
-    footer = tuple(Footer(pages[p.id].title, pages[p.id].path)
-                   for p in content.pages.values() if p.placement == "footer")
-    everything = ([home, desk_index, *desks, grant, service_index, *services, activity_index,
-                   *courses, *events] + list(pages.values()) + easy_pages(content, lang, r))
+    ) + tuple(
+        NavItem(pages[p.id].title, pages[p.id].path)
+        for p in content.pages.values()
+        if p.placement == "main"
+    )
+    footer = tuple(
+        Footer(pages[p.id].title, pages[p.id].path)
+        for p in content.pages.values()
+        if p.placement == "footer"
+    )
+    everything = (
+        [
+            home,
+            desk_index,
+            *desks,
+            grant,
+            service_index,
+            *services,
+            activity_index,
+            *courses,
+            *events,
+        ]
+        + list(pages.values())
+        + easy_pages(content, lang, r)
+    )
     theme_strings = {key: strings.s(key) for key in THEME_STRINGS}
     return LanguageSite(lang, tuple(everything), nav, footer, strings.s("site_name"), theme_strings)
 
@@ -90,15 +123,28 @@ def easy_pages(content: Content, lang: str, r) -> list[Page]:
     for desk in content.desks.values():
         if desk.easy:
             renderer = r()
-            pages.append(render_easy(renderer, desk, desk_path(desk.id), desk.name.get(lang),
-                                     desk_facts(renderer, desk)))
+            pages.append(
+                render_easy(
+                    renderer,
+                    desk,
+                    desk_path(desk.id),
+                    desk.name.get(lang),
+                    desk_facts(renderer, desk),
+                )
+            )
     grant = content.heating_grant
     if grant.easy:
         renderer = r()
-        pages.append(render_easy(renderer, grant, GRANT_PATH, grant.title.get(lang),
-                                 rule_lines(renderer, grant.rules)))
-    pages += [render_easy(r(), p, page_path(p.id), p.title.get(lang))
-              for p in content.pages.values() if p.easy]
+        title = grant.title.get(lang)
+        assert title is not None  # lang is the source language, whose text is required
+        pages.append(
+            render_easy(renderer, grant, GRANT_PATH, title, renderer.rule_lines(grant.rules))
+        )
+    pages += [
+        render_easy(r(), p, page_path(p.id), p.title.get(lang))
+        for p in content.pages.values()
+        if p.easy
+    ]
     return pages
 
 
@@ -106,5 +152,14 @@ def render_site(content: Content, today: date) -> tuple[LanguageSite, ...]:
     return tuple(render_language(content, code, today) for code in content.codes)
 
 
-__all__ = ["LanguageSite", "NavItem", "Page", "course_path", "desk_path", "event_path",
-           "page_path", "render_site", "service_path"]
+__all__ = [
+    "LanguageSite",
+    "NavItem",
+    "Page",
+    "course_path",
+    "desk_path",
+    "event_path",
+    "page_path",
+    "render_site",
+    "service_path",
+]

@@ -6,11 +6,12 @@ from datetime import datetime
 
 from babel import Locale
 
+from ...urls import ACTIVITIES_FOLDER, event_form
 from .context import Page, Renderer
 from .desks import desk_path
 from .services import status_line, where_to_go
 
-FOLDER = "corsi-ed-eventi"
+FOLDER = ACTIVITIES_FOLDER
 
 
 def course_path(course_id: str) -> str:
@@ -22,7 +23,15 @@ def event_path(event_id: str) -> str:
 
 
 def language_names(r: Renderer, codes) -> str:
-    return ", ".join(Locale.parse(code, sep="-").get_display_name(r.locale) for code in codes)
+    return ", ".join(_language_name(r, code) for code in codes)
+
+
+def _language_name(r: Renderer, code: str) -> str:
+    name = Locale.parse(code, sep="-").get_display_name(r.locale)
+    # The codes are site languages, all known to Babel (lang.unknown_locale); a missing
+    # name would have failed in the join just the same.
+    assert name is not None, code
+    return name
 
 
 def event_when(r: Renderer, event) -> str:
@@ -47,15 +56,15 @@ def event_place(r: Renderer, event, here: str) -> str:
 def event_signup(r: Renderer, event) -> str:
     if event.signup is None:
         return r.s("signup_not_open")
-    return r.s("signup_window", start=r.datetime(event.signup.opens),
-               end=r.datetime(event.signup.closes))
+    return r.s(
+        "signup_window", start=r.datetime(event.signup.opens), end=r.datetime(event.signup.closes)
+    )
 
 
 def render_event(r: Renderer, event) -> Page:
     here = event_path(event.id)
     title = r.plain(event.title)
-    capacity = (r.s("places", count=event.capacity) if event.capacity
-                else r.s("to_be_confirmed"))
+    capacity = r.s("places", count=event.capacity) if event.capacity else r.s("to_be_confirmed")
     facts = [
         f"- **{r.s('when')}**: {event_when(r, event)}",
         f"- **{r.s('where')}**: {event_place(r, event, here)}",
@@ -71,14 +80,18 @@ def render_event(r: Renderer, event) -> Page:
 
 def signup_button(r: Renderer, event) -> str:
     """The sign-up form of the forms service; it says itself when sign-up is not open."""
-    target = f"/moduli/{r.lang}/eventi/{event.id}/"
-    return f"[{r.s('form_link_event')}]({target}){{ .md-button .md-button--primary }}"
+    return (
+        f"[{r.s('form_link_event')}]({event_form(r.lang, event.id)})"
+        "{ .md-button .md-button--primary }"
+    )
 
 
 def course_when(r: Renderer, course) -> str:
     if course.sessions:
-        return "\n".join(f"- {r.date(s.start.date())}, {r.hours(s.start.time(), s.end.time())}"
-                         for s in course.sessions)
+        return "\n".join(
+            f"- {r.date(s.start.date())}, {r.hours(s.start.time(), s.end.time())}"
+            for s in course.sessions
+        )
     return r.inline(course.when) if course.when else r.s("date_to_be_confirmed")
 
 
@@ -107,8 +120,9 @@ def render_activities_index(r: Renderer) -> Page:
         link = r.link(course_path(course.id), r.plain(course.title), here)
         parts.append(f"- **{link}** — {r.inline(course.summary)}")
     parts.append(f"## {r.s('events_title')}")
-    events = sorted(r.content.events.values(),
-                    key=lambda e: (e.start is None, e.start or datetime.min, e.id))
+    events = sorted(
+        r.content.events.values(), key=lambda e: (e.start is None, e.start or datetime.min, e.id)
+    )
     for event in events:
         link = r.link(event_path(event.id), r.plain(event.title), here)
         parts.append(f"- **{link}** — {event_when(r, event)}")

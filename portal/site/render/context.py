@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from ...formats import Formats
+from ...markup import loosen_lists
 from ...model import Content, Text
-
-
-LIST_ITEM = re.compile(r"^(\s{0,3})([-*+]|\d+[.)])\s")
-
-
-def loosen_lists(text: str) -> str:
-    """Put a blank line before a list that follows a paragraph line.
-
-    Volunteers write "Intro:\n- item", as in most editors; Python-Markdown would
-    otherwise glue the items into the paragraph.
-    """
-    out: list[str] = []
-    for line in text.splitlines():
-        previous = out[-1] if out else ""
-        if (LIST_ITEM.match(line) and previous.strip() and not LIST_ITEM.match(previous)
-                and not previous.startswith((" ", "\t"))):
-            out.append("")
-        out.append(line)
-    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -41,7 +22,7 @@ class Page:
     fallback: bool = False
 
     def markdown(self) -> str:
-        front = {"title": self.title, "updated": self.updated.isoformat()}
+        front: dict[str, object] = {"title": self.title, "updated": self.updated.isoformat()}
         if self.fallback:
             front["fallback"] = True
         header = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
@@ -88,12 +69,13 @@ class Renderer(Formats):
         return f"[{label}]({'../' * depth}{target})"
 
     def updated(self, day: date) -> str:
-        return (f'<p class="portal-updated">{self.s("last_updated")}: '
-                f'<time datetime="{day.isoformat()}">{self.short_date(day)}</time></p>')
+        return (
+            f'<p class="portal-updated">{self.s("last_updated")}: '
+            f'<time datetime="{day.isoformat()}">{self.short_date(day)}</time></p>'
+        )
 
     def page(self, path: str, title: str, body: str, updated: date) -> Page:
         if self.fell_back:
-            notice = (f'!!! info "{self.s("fallback_title")}"\n\n'
-                      f'    {self.s("fallback_notice")}\n\n')
+            notice = f'!!! info "{self.s("fallback_title")}"\n\n    {self.s("fallback_notice")}\n\n'
             body = notice + body
         return Page(path, title, body + "\n\n" + self.updated(updated), updated, self.fell_back)

@@ -26,8 +26,11 @@ def exceptions_list(r: Renderer, desk) -> str:
         return r.s("no_exceptions")
     lines = []
     for item in upcoming:
-        what = (r.s("closed") if item.kind == "closed"
-                else f"{r.s('extra_opening')} {r.hours(item.opens, item.closes)}")
+        what = (
+            r.s("closed")
+            if item.kind == "closed"
+            else f"{r.s('extra_opening')} {r.hours(item.opens, item.closes)}"
+        )
         reason = f" — {r.inline(item.reason)}" if item.reason else ""
         lines.append(f"- **{r.date(item.date)}**: {what}{reason}")
     return "\n".join(lines)

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
+from ...urls import grant_form
 from .context import Page, Renderer
 from .easy import easy_link
 from .services import where_to_go
 
 PATH = "contributo-riscaldamento.md"
-
-
-def rule_lines(r: Renderer, rules) -> list[str]:
-    """One plain sentence per eligibility rule, in the reader's language."""
-    heating = r.either(r.s(f"heating_{kind}") for kind in rules.heating_types)
-    bands = r.either(r.s(f"band_{band}") for band in rules.bands)
-    lines = [
-        r.s("rule_tenancy", months=rules.min_tenancy_months, heating=heating),
-        r.s("rule_bands", bands=bands),
-        r.s("rule_isee", min=r.money(rules.isee.min), max=r.money(rules.isee.max)),
-    ]
-    lines.append(r.s("rule_arrears_plan") if rules.arrears_need_repayment_plan
-                 else r.s("rule_arrears_any"))
-    return lines
 
 
 def window_line(r: Renderer, window) -> str:
@@ -29,15 +16,14 @@ def window_line(r: Renderer, window) -> str:
 
 def form_button(r: Renderer) -> str:
     """The online pre-application, served by the forms service on the same host."""
-    target = f"/moduli/{r.lang}/contributo-riscaldamento/"
-    return f"[{r.s('form_link_grant')}]({target}){{ .md-button .md-button--primary }}"
+    return f"[{r.s('form_link_grant')}]({grant_form(r.lang)}){{ .md-button .md-button--primary }}"
 
 
 def render_grant(r: Renderer) -> Page:
     grant = r.content.heating_grant
     rules = grant.rules
     title = r.plain(grant.title)
-    rules_md = "\n".join(f"- {line}" for line in rule_lines(r, rules))
+    rules_md = "\n".join(f"- {line}" for line in r.rule_lines(rules))
     bring = "\n".join(f"- {r.inline(item)}" for item in grant.what_to_bring)
     parts = [
         f"# {title}",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .context import Page, Renderer
-from .easy import easy_link
 from .desks import desk_path
+from .easy import easy_link
 
 
 def page_path(page_id: str) -> str:
@@ -14,11 +14,16 @@ def page_path(page_id: str) -> str:
 def data_retention(r: Renderer) -> str:
     """The retention periods, from the same settings `portal purge` applies."""
     retention = r.content.forms.retention
-    items = [r.s("retention_pre_applications", months=retention.pre_applications_months),
-             r.s("retention_registrations", days=retention.registrations_days_after_event),
-             r.s("retention_not_eligible")]
-    return "\n".join([r.s("retention_intro"), ""] + [f"- {item}" for item in items]
-                     + ["", r.s("retention_proposal")])
+    items = [
+        r.s("retention_pre_applications", months=retention.pre_applications_months),
+        r.s("retention_registrations", days=retention.registrations_days_after_event),
+        r.s("retention_not_eligible"),
+    ]
+    return "\n".join(
+        [r.s("retention_intro"), ""]
+        + [f"- {item}" for item in items]
+        + ["", r.s("retention_proposal")]
+    )
 
 
 GENERATED = {"data_retention": data_retention}
@@ -39,8 +44,11 @@ def home_links(r: Renderer) -> list[tuple[str, str, str]]:
     """(path, title, one-line description) of every section, all one click from home."""
     links = [
         ("sportelli/index.md", r.s("desks_title"), r.s("home_desks")),
-        ("contributo-riscaldamento.md", r.plain(r.content.heating_grant.title),
-         r.inline(r.content.heating_grant.summary)),
+        (
+            "contributo-riscaldamento.md",
+            r.plain(r.content.heating_grant.title),
+            r.inline(r.content.heating_grant.summary),
+        ),
         ("servizi/index.md", r.s("services_title"), r.s("home_services")),
         ("corsi-ed-eventi/index.md", r.s("activities_title"), r.s("home_activities")),
     ]
@@ -58,11 +66,11 @@ def render_home(r: Renderer) -> Page:
     for desk in r.content.desks.values():
         link = r.link(desk_path(desk.id), r.plain(desk.name), here)
         parts.append(f"- **{link}**: {r.desk_hours(desk)} — {r.desk_address(desk)}")
-    cards = [f"-   **{r.link(path, label, here)}**\n\n    {text}"
-             for path, label, text in home_links(r)]
+    cards = [
+        f"-   **{r.link(path, label, here)}**\n\n    {text}" for path, label, text in home_links(r)
+    ]
     parts.append(f"## {r.s('home_what')}")
     parts.append('<div class="grid cards" markdown>\n\n' + "\n\n".join(cards) + "\n\n</div>")
     parts.append(r.s("home_offline"))
-    updated = max([d.updated for d in r.content.desks.values()]
-                  + [r.content.heating_grant.updated])
+    updated = max([d.updated for d in r.content.desks.values()] + [r.content.heating_grant.updated])
     return r.page(here, title, "\n\n".join(parts), updated)

@@ -41,7 +41,8 @@ def where_to_go(r: Renderer, desk_ids, here: str) -> str:
 def roles_list(r: Renderer, role_ids, here: str) -> str:
     return "\n".join(
         f"- {r.link(f'{FOLDER}/index.md', r.plain(r.content.roles[i].title), here)}"
-        for i in role_ids)
+        for i in role_ids
+    )
 
 
 def render_service(r: Renderer, service) -> Page:
@@ -79,6 +80,8 @@ def render_service_index(r: Renderer) -> Page:
         parts.append(f"- **{link}** — {r.inline(service.summary)}")
     parts.append(f"## {r.s('team_title')}\n\n{r.s('team_intro')}")
     parts.extend(render_role(r, role) for role in r.content.roles.values())
-    updated = max([s.updated for s in r.content.services.values()]
-                  + [role.updated for role in r.content.roles.values()])
+    updated = max(
+        [s.updated for s in r.content.services.values()]
+        + [role.updated for role in r.content.roles.values()]
+    )
     return r.page(here, title, "\n\n".join(parts), updated)

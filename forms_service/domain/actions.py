@@ -1,0 +1,136 @@
+"""The things a resident can do, shared by the JSON API and the HTML forms.
+
+Each takes what it needs as parameters (the rules or the event of the request's
+content snapshot, a database connection, the day) and returns an ``Outcome`` that
+says what happened; the web layer only decides how to show it (JSON or a page).
+Nothing is stored unless it is valid and, for the grant, eligible. No Flask here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from portal.model.schedule import LOCAL_TIMEZONE
+from portal.model.types import Event, GrantRules
+
+from ..storage import store
+from ..storage.db import Database
+from .eligibility import Reason, assess
+from .events import signup_state
+from .forms import ELIGIBILITY, PRE_APPLICATION, Facts, answers, validate_registration
+from .references import cancel_token, new_reference, normalise, token_matches
+
+
+@dataclass
+class Outcome:
+    kind: str  # created, replayed, invalid, ineligible, unknown, closed, forbidden, cancelled
+    reference: str | None = None
+    errors: dict = field(default_factory=dict)  # field -> FieldError
+    reasons: list = field(default_factory=list)  # Reason
+    registration: store.Registration | None = None
+    token: str | None = None
+    state: str | None = None
+    promoted: list = field(default_factory=list)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """The request day where the desks are: the grant's rules speak of that day."""
+    return now().astimezone(ZoneInfo(LOCAL_TIMEZONE)).date()
+
+
+def check_eligibility(data: dict, rules: GrantRules, facts: Facts) -> Outcome:
+    clean, errors = ELIGIBILITY.validate(data, facts)
+    if errors:
+        return Outcome("invalid", errors=errors)
+    reasons = assess(answers(clean), rules, facts.today)
+    return Outcome("ineligible" if reasons else "eligible", reasons=reasons)
+
+
+def submit_pre_application(
+    db: Database, conn, data: dict, rules: GrantRules, facts: Facts, lang: str, key: str | None
+) -> Outcome:
+    clean, errors = PRE_APPLICATION.validate(data, facts)
+    if errors:
+        return Outcome("invalid", errors=errors)
+    reasons: list[Reason] = assess(answers(clean), rules, facts.today)
+    if reasons:
+        return Outcome("ineligible", reasons=reasons)  # nothing personal is stored
+    reference, created = store.save_pre_application(
+        db, conn, PRE_APPLICATION.row(clean), lang, key, lambda: new_reference("pre_application")
+    )
+    return Outcome("created" if created else "replayed", reference=reference)
+
+
+def sign_up(
+    db: Database,
+    conn,
+    event: Event | None,
+    data: dict,
+    lang: str,
+    key: str | None,
+    moment: datetime,
+    secret: str,
+) -> Outcome:
+    if event is None:
+        return Outcome("unknown")
+    state = signup_state(event, moment)
+    if state != "open":
+        return Outcome("closed", state=state)
+    clean, errors = validate_registration(data, Facts(moment.date()), event.capacity)
+    if errors:
+        return Outcome("invalid", errors=errors)
+    registration, created = store.register(
+        db,
+        conn,
+        event.id,
+        event.capacity,
+        clean,
+        clean["people"],
+        lang,
+        key,
+        lambda: new_reference("registration"),
+    )
+    token = cancel_token(secret, registration.reference)
+    return Outcome(
+        "created" if created else "replayed",
+        reference=registration.reference,
+        registration=registration,
+        token=token,
+    )
+
+
+def find_registration(db: Database, conn, reference: str, token: str, secret: str) -> Outcome:
+    # Only well-formed references reach the database: PostgreSQL refuses a NUL in a text
+    # parameter (a 500), and a reference read out on the phone ("e k7m4 q2xh") still matches.
+    reference = normalise(reference)
+    if not reference:
+        return Outcome("unknown")
+    registration = store.find_registration(db, conn, reference)
+    if registration is None:
+        return Outcome("unknown")
+    if not token_matches(secret, reference, token or ""):
+        return Outcome("forbidden")
+    return Outcome("found", reference=reference, registration=registration, token=token)
+
+
+def cancel(db: Database, conn, events: dict, reference: str, token: str, secret: str) -> Outcome:
+    """Cancel with the private token; ``events`` (id -> Event) gives the capacity to refill."""
+    found = find_registration(db, conn, reference, token, secret)
+    if found.kind != "found" or found.registration is None or found.reference is None:
+        return found
+    event = events.get(found.registration.event_id)
+    capacity = event.capacity if event else None
+    registration, promoted = store.cancel(db, conn, found.reference, capacity)
+    return Outcome(
+        "cancelled",
+        reference=found.reference,
+        registration=registration,
+        token=token,
+        promoted=promoted,
+    )

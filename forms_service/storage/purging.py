@@ -1,0 +1,78 @@
+"""Deleting rows past their retention: the SQL of ``portal purge``.
+
+Which moments count as "past" is decided by the caller (domain/retention.py, from
+site_config/forms.yml); this module only counts and deletes, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from .db import Database
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def delete_expired(
+    db: Database,
+    applications_before: datetime,
+    cutoffs: Callable[[list[str]], dict],
+    orphan_age: timedelta,
+    now: datetime,
+    dry_run: bool,
+) -> tuple[int, int]:
+    """(pre-applications, registrations) deleted, or counted with ``dry_run``.
+
+    ``cutoffs(event_ids)`` gives per event the moment after which its registrations go;
+    None for an event gone from the site, whose sign-ups each go ``orphan_age`` after
+    they were made.
+    """
+    oldest = _iso(applications_before)
+    conn = db.connect()
+    try:
+        with db.transaction(conn):
+            applications = db.one(
+                conn, "SELECT COUNT(*) AS n FROM pre_applications WHERE created_at < ?", (oldest,)
+            )["n"]
+            events = [
+                r["event_id"] for r in db.all(conn, "SELECT DISTINCT event_id FROM registrations")
+            ]
+            registrations = 0
+            for event_id, cutoff in cutoffs(events).items():
+                params: tuple
+                if cutoff is None:
+                    where, params = (
+                        "event_id = ? AND created_at < ?",
+                        (event_id, _iso(now - orphan_age)),
+                    )
+                elif now >= cutoff:
+                    where, params = "event_id = ?", (event_id,)
+                else:
+                    continue
+                registrations += db.one(
+                    conn, f"SELECT COUNT(*) AS n FROM registrations WHERE {where}", params
+                )["n"]
+                if not dry_run:
+                    db.execute(conn, f"DELETE FROM registrations WHERE {where}", params)
+            if not dry_run:
+                _delete_the_rest(db, conn, oldest, now)
+    finally:
+        conn.close()
+    return applications, registrations
+
+
+def _delete_the_rest(db: Database, conn, oldest: str, now: datetime) -> None:
+    db.execute(conn, "DELETE FROM pre_applications WHERE created_at < ?", (oldest,))
+    # Keys only guard against retries, which come within seconds.
+    db.execute(
+        conn, "DELETE FROM idempotency_keys WHERE created_at < ?", (_iso(now - timedelta(days=2)),)
+    )
+    # A counter with no registrations left is 0: drop it with them.
+    db.execute(
+        conn,
+        "DELETE FROM event_places WHERE event_id NOT IN "
+        "(SELECT DISTINCT event_id FROM registrations)",
+    )

@@ -1,0 +1,244 @@
+"""What the service stores: pre-applications and event registrations.
+
+Every write runs in one transaction that also claims the idempotency key, so a
+double click or a retry finds the first submission instead of making a second.
+Places are counted in ``event_places``, locked while a registration or a
+cancellation changes them, so concurrent sign-ups never overbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .db import Database
+
+ReferenceMaker = Callable[[], str]  # a new random reference; the caller's format
+
+
+class KeyReused(Exception):
+    """The idempotency key was first used for a different kind of submission."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    reference: str
+    event_id: str
+    people: int
+    status: str  # confirmed | waitlisted | cancelled
+    lang: str
+    created_at: str
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _claim_key(db: Database, conn, key: str | None, scope: str) -> str | None:
+    """None when the key is ours now; the earlier reference when it was used before."""
+    if not key:
+        return None
+    cursor = db.execute(
+        conn,
+        "INSERT INTO idempotency_keys (key, scope, created_at) "
+        "VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        (key, scope, utcnow()),
+    )
+    if cursor.rowcount == 1:
+        return None
+    row = db.one(conn, "SELECT scope, reference FROM idempotency_keys WHERE key = ?", (key,))
+    if row["scope"] != scope:
+        raise KeyReused(key)
+    return row["reference"]
+
+
+def _fresh_reference(db: Database, conn, make: ReferenceMaker, table: str) -> str:
+    while True:
+        reference = make()
+        if db.one(conn, f"SELECT 1 AS x FROM {table} WHERE reference = ?", (reference,)) is None:
+            return reference
+
+
+def save_pre_application(
+    db: Database, conn, row: dict, lang: str, key: str | None, make: ReferenceMaker
+) -> tuple[str, bool]:
+    """Store a pre-application (``row``: column -> value, from the form's declaration);
+    returns (reference, created). Committed on return."""
+    with db.transaction(conn):
+        earlier = _claim_key(db, conn, key, "pre_application")
+        if earlier:
+            return earlier, False
+        reference = _fresh_reference(db, conn, make, "pre_applications")
+        columns = ", ".join(row)
+        db.execute(
+            conn,
+            f"INSERT INTO pre_applications (reference, created_at, lang, {columns}, "
+            f"consent_at) VALUES (?, ?, ?, {', '.join('?' * len(row))}, ?)",
+            (reference, utcnow(), lang, *row.values(), utcnow()),
+        )
+        if key:
+            db.execute(
+                conn, "UPDATE idempotency_keys SET reference = ? WHERE key = ?", (reference, key)
+            )
+    return reference, True
+
+
+def pre_application_exists(db: Database, conn, reference: str) -> dict | None:
+    return db.one(
+        conn,
+        "SELECT reference, lang, preferred_desk, created_at FROM pre_applications "
+        "WHERE reference = ?",
+        (reference,),
+    )
+
+
+def _lock_places(db: Database, conn, event_id: str) -> int:
+    db.execute(
+        conn,
+        "INSERT INTO event_places (event_id, confirmed_people) VALUES (?, 0) "
+        "ON CONFLICT (event_id) DO NOTHING",
+        (event_id,),
+    )
+    row = db.one(
+        conn,
+        "SELECT confirmed_people FROM event_places WHERE event_id = ? {for_update}",
+        (event_id,),
+    )
+    return row["confirmed_people"]
+
+
+def _row(row: dict) -> Registration:
+    return Registration(
+        row["reference"],
+        row["event_id"],
+        row["people"],
+        row["status"],
+        row["lang"],
+        row["created_at"],
+    )
+
+
+def find_registration(db: Database, conn, reference: str) -> Registration | None:
+    row = db.one(conn, "SELECT * FROM registrations WHERE reference = ?", (reference,))
+    return _row(row) if row else None
+
+
+def _registration(db: Database, conn, reference: str) -> Registration:
+    """A registration this transaction knows exists (it just wrote or locked it)."""
+    found = find_registration(db, conn, reference)
+    if found is None:  # pragma: no cover - would mean a broken transaction
+        raise LookupError(reference)
+    return found
+
+
+def register(
+    db: Database,
+    conn,
+    event_id: str,
+    capacity: int | None,
+    person: dict,
+    people: int,
+    lang: str,
+    key: str | None,
+    make: ReferenceMaker,
+) -> tuple[Registration, bool]:
+    """Confirm or waitlist a sign-up; returns (registration, created). Committed on return."""
+    with db.transaction(conn):
+        earlier = _claim_key(db, conn, key, f"registration:{event_id}")
+        if earlier:
+            return _registration(db, conn, earlier), False
+        confirmed = _lock_places(db, conn, event_id)
+        waiting = db.one(
+            conn,
+            "SELECT COUNT(*) AS n FROM registrations WHERE event_id = ? AND status = 'waitlisted'",
+            (event_id,),
+        )["n"]
+        fits = capacity is None or confirmed + people <= capacity
+        status = "confirmed" if fits and not waiting else "waitlisted"  # first come, first served
+        reference = _fresh_reference(db, conn, make, "registrations")
+        now = utcnow()
+        db.execute(
+            conn,
+            "INSERT INTO registrations (reference, event_id, created_at, lang, "
+            "full_name, phone, email, people, status, consent_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                reference,
+                event_id,
+                now,
+                lang,
+                person["full_name"],
+                person.get("phone"),
+                person.get("email"),
+                people,
+                status,
+                now,
+            ),
+        )
+        if status == "confirmed":
+            db.execute(
+                conn,
+                "UPDATE event_places SET confirmed_people = ? WHERE event_id = ?",
+                (confirmed + people, event_id),
+            )
+        if key:
+            db.execute(
+                conn, "UPDATE idempotency_keys SET reference = ? WHERE key = ?", (reference, key)
+            )
+    return _registration(db, conn, reference), True
+
+
+def cancel(db: Database, conn, reference: str, capacity: int | None) -> tuple[Registration, list]:
+    """Cancel (idempotent) and promote the waitlist in order; returns (registration, promoted)."""
+    with db.transaction(conn):
+        found = db.one(conn, "SELECT event_id FROM registrations WHERE reference = ?", (reference,))
+        if found is None:
+            raise LookupError(reference)
+        confirmed = _lock_places(db, conn, found["event_id"])
+        registration = _registration(db, conn, reference)
+        if registration.status == "cancelled":
+            return registration, []
+        now = utcnow()
+        db.execute(
+            conn,
+            "UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE reference = ?",
+            (now, reference),
+        )
+        if registration.status == "confirmed":
+            confirmed -= registration.people
+        promoted = []
+        for row in db.all(
+            conn,
+            "SELECT reference, people FROM registrations WHERE event_id = ? "
+            "AND status = 'waitlisted' ORDER BY id",
+            (registration.event_id,),
+        ):
+            if capacity is not None and confirmed + row["people"] > capacity:
+                break  # strictly in order: nobody jumps the queue
+            db.execute(
+                conn,
+                "UPDATE registrations SET status = 'confirmed', promoted_at = ? "
+                "WHERE reference = ?",
+                (now, row["reference"]),
+            )
+            confirmed += row["people"]
+            promoted.append(row["reference"])
+        db.execute(
+            conn,
+            "UPDATE event_places SET confirmed_people = ? WHERE event_id = ?",
+            (confirmed, registration.event_id),
+        )
+    return _registration(db, conn, reference), promoted
+
+
+def places_taken(db: Database, conn, event_id: str) -> tuple[int, int]:
+    """(people confirmed, people waiting) for an event."""
+    row = db.one(conn, "SELECT confirmed_people FROM event_places WHERE event_id = ?", (event_id,))
+    waiting = db.one(
+        conn,
+        "SELECT COALESCE(SUM(people), 0) AS n FROM registrations "
+        "WHERE event_id = ? AND status = 'waitlisted'",
+        (event_id,),
+    )["n"]
+    return (row["confirmed_people"] if row else 0), int(waiting)

@@ -1,0 +1,225 @@
+"""The JSON API under /api: eligibility, pre-applications, events and registrations.
+
+Bodies may be JSON or form-encoded. Messages follow the request's ``lang``
+(falling back to Italian). The contract is in ``openapi.py``, served at
+/api/openapi.json and fuzzed by the tests.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+
+from portal import urls
+
+from ..domain import actions
+from ..domain.events import iso, signup_state
+from ..domain.forms import Facts
+from ..storage import store
+from .db import database, get_db
+from .i18n import Messages, content, messages, pick_lang
+from .openapi import openapi_document
+from .requests import idempotency_key, payload
+from .security import honeypot_filled, signing_key
+
+bp = Blueprint("api", __name__, url_prefix=urls.API_PREFIX)
+
+
+def asked_lang(value=None) -> Messages:
+    """Messages in the language the request asks for (``lang``), else Italian."""
+    return messages(pick_lang(value or request.args.get("lang"), content().codes))
+
+
+def facts() -> Facts:
+    return Facts(actions.today(), tuple(content().desks))
+
+
+def reasons_json(reasons, m: Messages) -> list[dict]:
+    return [{"code": r.code, "message": m.reason(r)} for r in reasons]
+
+
+def error(status: int, code: str, m: Messages, **params):
+    response = jsonify({"error": {"code": code, "message": m.s(f"error_{code}", **params)}})
+    return response, status
+
+
+def read() -> tuple[dict, Messages]:
+    data = payload()
+    return data, asked_lang(data.get("lang"))
+
+
+@bp.get("/health")
+def health():
+    store.places_taken(database(), get_db(), "-")  # touches the database
+    return jsonify({"status": "ok", "languages": list(content().codes)})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(content()))
+
+
+@bp.post("/heating-grant/eligibility")
+def eligibility():
+    data, m = read()
+    outcome = actions.check_eligibility(data, content().heating_grant.rules, facts())
+    if outcome.kind == "invalid":
+        return jsonify({"errors": m.errors(outcome.errors)}), 422
+    return jsonify({"eligible": not outcome.reasons, "reasons": reasons_json(outcome.reasons, m)})
+
+
+@bp.post("/heating-grant/pre-applications")
+def pre_application():
+    data, m = read()
+    if honeypot_filled(data):
+        return error(400, "rejected", m)
+    outcome = actions.submit_pre_application(
+        database(),
+        get_db(),
+        data,
+        content().heating_grant.rules,
+        facts(),
+        m.lang,
+        idempotency_key(data),
+    )
+    if outcome.kind == "invalid":
+        return jsonify({"errors": m.errors(outcome.errors)}), 422
+    if outcome.kind == "ineligible":
+        return jsonify({"eligible": False, "reasons": reasons_json(outcome.reasons, m)}), 422
+    body = pre_application_json(outcome.reference, data.get("preferred_desk"), m)
+    response = jsonify(body)
+    response.headers["Idempotent-Replayed"] = str(outcome.kind == "replayed").lower()
+    return response, 201
+
+
+def pre_application_json(reference: str, desk_id: str, m: Messages) -> dict:
+    grant = content().heating_grant
+    desk = content().desks[desk_id]
+    return {
+        "reference": reference,
+        "status": "received",
+        "confirmation_url": url_for("grant.done", lang=m.lang, reference=reference),
+        "next_steps": m.text(grant.what_happens_next),
+        "documents": [m.text(item) for item in grant.what_to_bring],
+        "desk": {
+            "id": desk.id,
+            "name": m.text(desk.name),
+            "address": m.desk_address(desk),
+            "hours": m.desk_hours(desk),
+        },
+    }
+
+
+def event_json(event, m: Messages) -> dict:
+    confirmed, waiting = store.places_taken(database(), get_db(), event.id)
+    left = None if event.capacity is None else max(event.capacity - confirmed, 0)
+    return {
+        "id": event.id,
+        "title": m.text(event.title),
+        "start": iso(event.start),
+        "end": iso(event.end),
+        "timezone": event.timezone,
+        "date_to_be_confirmed": event.date_to_be_confirmed,
+        "capacity": event.capacity,
+        "places_left": left,
+        "waitlist_people": waiting,
+        "signup": {
+            "opens": iso(event.signup.opens) if event.signup else None,
+            "closes": iso(event.signup.closes) if event.signup else None,
+            "state": signup_state(event, actions.now()),
+        },
+        "languages": list(event.languages),
+    }
+
+
+@bp.get("/events")
+def events():
+    m = asked_lang()
+    return jsonify({"events": [event_json(e, m) for e in content().events.values()]})
+
+
+@bp.get("/events/<event_id>")
+def event(event_id):
+    m = asked_lang()
+    found = content().events.get(event_id)
+    if found is None:
+        return error(404, "event_unknown", m)
+    return jsonify(event_json(found, m))
+
+
+@bp.post("/events/<event_id>/registrations")
+def register(event_id):
+    data, m = read()
+    if honeypot_filled(data):
+        return error(400, "rejected", m)
+    outcome = actions.sign_up(
+        database(),
+        get_db(),
+        content().events.get(event_id),
+        data,
+        m.lang,
+        idempotency_key(data),
+        actions.now(),
+        signing_key(),
+    )
+    if outcome.kind == "unknown":
+        return error(404, "event_unknown", m)
+    if outcome.kind == "closed":
+        return error(409, f"signup_{outcome.state}", m)
+    if outcome.kind == "invalid":
+        return jsonify({"errors": m.errors(outcome.errors)}), 422
+    response = jsonify(registration_json(outcome, m))
+    response.headers["Idempotent-Replayed"] = str(outcome.kind == "replayed").lower()
+    return response, 201
+
+
+def registration_json(outcome, m: Messages) -> dict:
+    registration = outcome.registration
+    return {
+        "reference": registration.reference,
+        "status": registration.status,
+        "event_id": registration.event_id,
+        "people": registration.people,
+        "cancel_token": outcome.token,
+        "manage_url": url_for(
+            "events.registration", lang=m.lang, reference=registration.reference, t=outcome.token
+        ),
+        "message": m.s(f"registration_{registration.status}"),
+    }
+
+
+@bp.get("/registrations/<reference>")
+def registration(reference):
+    m = asked_lang()
+    outcome = actions.find_registration(
+        database(), get_db(), reference, request.args.get("token", ""), signing_key()
+    )
+    return registration_response(outcome, m)
+
+
+@bp.post("/registrations/<reference>/cancel")
+def cancel(reference):
+    data, m = read()
+    outcome = actions.cancel(
+        database(),
+        get_db(),
+        content().events,
+        reference,
+        str(data.get("token") or ""),
+        signing_key(),
+    )
+    return registration_response(outcome, m)
+
+
+def registration_response(outcome, m: Messages):
+    if outcome.kind == "unknown":
+        return error(404, "registration_unknown", m)
+    if outcome.kind == "forbidden":
+        return error(403, "token_wrong", m)
+    body = registration_json(outcome, m)
+    body["promoted"] = len(outcome.promoted)
+    return jsonify(body)
+
+
+@bp.errorhandler(store.KeyReused)
+def key_reused(_error):
+    return error(422, "key_reused", asked_lang())

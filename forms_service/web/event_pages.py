@@ -1,0 +1,206 @@
+"""Event sign-up as pages: the event and its form, then a private page per registration
+where the resident sees the status and can cancel.
+
+The private page's link carries a token (``?t=``). Opening it never changes anything:
+cancelling is a POST, so a link preview or a bot that follows links cannot cancel.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request, url_for
+
+from portal import urls
+
+from ..domain import actions
+from ..domain.events import signup_state
+from ..domain.forms import REGISTRATION as FORM
+from ..domain.forms import most_people
+from ..storage import store
+from .db import database, get_db
+from .i18n import Messages, content
+from .pages import (
+    go,
+    invalid,
+    key_reused,
+    messages_for,
+    new_submission_id,
+    privacy_link,
+    refuse,
+    rejected_bot,
+    show,
+    wants_json,
+)
+from .requests import idempotency_key, payload
+from .security import signing_key
+
+bp = Blueprint("events", __name__, url_prefix=f"{urls.FORMS_PREFIX}/<lang>")
+bp.register_error_handler(store.KeyReused, key_reused)
+EVENT = f"/{urls.EVENT_FORM_SLUG}/<event_id>/"
+REGISTRATION = "/iscrizione/<reference>"
+
+
+def event_when(m: Messages, event) -> str:
+    if event.date_to_be_confirmed or event.start is None:
+        when = m.s("date_to_be_confirmed")
+        return f"{when}. {m.text(event.when)}" if event.when else when
+    if event.end and event.start.date() == event.end.date():
+        return f"{m.date(event.start.date())}, {m.hours(event.start.time(), event.end.time())}"
+    return (
+        f"{m.datetime(event.start)} – {m.datetime(event.end)}"
+        if event.end
+        else m.datetime(event.start)
+    )
+
+
+def event_place(m: Messages, event) -> str:
+    if event.place.desk and event.place.desk in content().desks:
+        desk = content().desks[event.place.desk]
+        line = f"{m.text(desk.name)} – {m.desk_address(desk)}"
+    else:
+        line = event.place.address or ""
+    return f"{line}. {m.text(event.place.note)}" if event.place.note else line
+
+
+def event_facts(lang: str, m: Messages, event) -> dict:
+    confirmed, waiting = store.places_taken(database(), get_db(), event.id)
+    left = None if event.capacity is None else max(event.capacity - confirmed, 0)
+    return {
+        "title": m.text(event.title),
+        "when": event_when(m, event),
+        "where": event_place(m, event),
+        "left": left,
+        "waiting": waiting,
+        "closes": m.datetime(event.signup.closes) if event.signup else None,
+        "page": urls.event_page(lang, content().source_language, event.id),
+    }
+
+
+def found_event(event_id: str):
+    event = content().events.get(event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def closed_page(lang: str, m: Messages, event, state: str):
+    """Sign-up not open (yet), closed, past or without a date: say so instead of a form."""
+    if wants_json():
+        return refuse(409, f"signup_{state}", m)
+    return show(
+        "event_closed.html",
+        m,
+        409,
+        event=event_facts(lang, m, event),
+        message=m.s(f"error_signup_{state}"),
+    )
+
+
+def event_page(lang: str, m: Messages, event, values: dict, errors=None):
+    context = dict(
+        event=event_facts(lang, m, event),
+        values=values,
+        most=most_people(event.capacity),
+        privacy=privacy_link(lang),
+        event_id=event.id,
+    )
+    if errors is not None:
+        return invalid(
+            "event.html",
+            m,
+            errors,
+            order=FORM.names,
+            overrides={"consent": m.s("error_consent")},
+            **context,
+        )
+    return show("event.html", m, errors={}, **context)
+
+
+@bp.get(EVENT)
+def event(lang, event_id):
+    m, found = messages_for(lang), found_event(event_id)
+    state = signup_state(found, actions.now())
+    if state != "open":
+        return closed_page(lang, m, found, state)
+    return event_page(lang, m, found, {"people": "1", "submission_id": new_submission_id()})
+
+
+@bp.post(EVENT)
+def signup(lang, event_id):
+    m, found = messages_for(lang), found_event(event_id)
+    data = payload()
+    if bot := rejected_bot(data, m):
+        return bot
+    outcome = actions.sign_up(
+        database(),
+        get_db(),
+        found,
+        data,
+        m.lang,
+        idempotency_key(data),
+        actions.now(),
+        signing_key(),
+    )
+    if outcome.kind == "closed":
+        return closed_page(lang, m, found, outcome.state)
+    if outcome.kind == "invalid":
+        values = {name: str(data.get(name) or "") for name in (*FORM.names, "submission_id")}
+        return event_page(lang, m, found, values, outcome.errors)
+    return go(
+        url_for("events.registration", lang=lang, reference=outcome.reference, t=outcome.token)
+    )
+
+
+# --- the private registration page -----------------------------------------------------------
+
+
+def registration_answer(lang: str, m: Messages, outcome):
+    if outcome.kind == "unknown":
+        return refuse(404, "registration_unknown", m)
+    if outcome.kind == "forbidden":
+        return refuse(403, "token_wrong", m)
+    registration = outcome.registration
+    event = content().events.get(registration.event_id)
+    link = url_for(
+        "events.registration",
+        lang=lang,
+        reference=registration.reference,
+        t=outcome.token,
+        _external=True,
+    )
+    return show(
+        "registration.html",
+        m,
+        registration=registration,
+        token=outcome.token,
+        event=event_facts(lang, m, event) if event else None,
+        link=link,
+        errors={},
+        cancel=url_for("events.cancel", lang=lang, reference=registration.reference),
+    )
+
+
+@bp.get(REGISTRATION)
+def registration(lang, reference):
+    m = messages_for(lang)
+    outcome = actions.find_registration(
+        database(), get_db(), reference, request.args.get("t", ""), signing_key()
+    )
+    return registration_answer(lang, m, outcome)
+
+
+@bp.post(f"{REGISTRATION}/annulla")
+def cancel(lang, reference):
+    m = messages_for(lang)
+    outcome = actions.cancel(
+        database(),
+        get_db(),
+        content().events,
+        reference,
+        str(payload().get("t") or ""),
+        signing_key(),
+    )
+    if outcome.kind != "cancelled":
+        return registration_answer(lang, m, outcome)
+    return go(
+        url_for("events.registration", lang=lang, reference=outcome.reference, t=outcome.token)
+    )

@@ -1,0 +1,77 @@
+"""The request's content snapshot, its language, and messages in that language.
+
+One snapshot per request: the content is read once, before the view runs, and every
+part of the request (rules, desks, events, strings) comes from that same version,
+even when a volunteer's edit reloads the content half-way through.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app, g
+
+from portal.formats import Formats
+from portal.model import Content
+
+
+def take_snapshot() -> None:
+    """``before_request``: fix the content version this request works with."""
+    g.content = current_app.extensions["portal_content"].get()
+
+
+def content() -> Content:
+    """The request's snapshot (taken on first use where no request hook ran, e.g. errors)."""
+    if "content" not in g:
+        take_snapshot()
+    return g.content
+
+
+def pick_lang(value, codes) -> str:
+    value = str(value or "").strip()
+    return value if value in codes else codes[0]
+
+
+class Messages(Formats):
+    """UI strings and formats for one language, from one content snapshot."""
+
+    def __init__(self, snapshot: Content, lang: str):
+        super().__init__(snapshot, lang)
+        self.language = self.content.language(lang)
+
+    def text(self, value) -> str:
+        """A translatable content text in this language (Italian when missing)."""
+        return value.resolve(self.lang, self.source)[0] if value else ""
+
+    def shown(self, value) -> str:
+        if isinstance(value, date):
+            return self.short_date(value)
+        if isinstance(value, Decimal):
+            return self.money(value)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    def errors(self, errors: dict) -> dict:
+        """{field: message} for {field: FieldError}."""
+        return {
+            name: self.s(
+                f"error_{error.code}", **{k: self.shown(v) for k, v in error.params.items()}
+            )
+            for name, error in errors.items()
+        }
+
+    def reason(self, reason) -> str:
+        """A not-eligible reason, with choices shown as labels."""
+        params = dict(reason.params)
+        if "heating" in params:
+            params["heating"] = self.s(f"heating_{params['heating']}")
+        if "band" in params:
+            params["band"] = self.s(f"band_{params['band']}")
+        return self.s(f"reason_{reason.code}", **{k: self.shown(v) for k, v in params.items()})
+
+
+def messages(lang: str) -> Messages:
+    """Messages for ``lang`` from the request's snapshot (any known language)."""
+    return Messages(content(), lang)

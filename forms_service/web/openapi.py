@@ -1,0 +1,294 @@
+"""The API contract, served at /api/openapi.json. The bodies' schemas are derived from the
+forms' declarations (domain/forms.py) and enumerations from the content (languages,
+desks), so the document and the service cannot disagree."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain.forms import ELIGIBILITY, PRE_APPLICATION, REGISTRATION, Facts
+from .requests import KEY
+
+
+def _error(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _body(schema: str) -> dict:
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ref},
+            "application/x-www-form-urlencoded": {"schema": ref},
+        },
+    }
+
+
+def _ok(schema: str, description: str = "OK") -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+# An Error too: an Idempotency-Key first used for another form is a 422 key_reused.
+INVALID = {
+    "description": "Invalid fields, not eligible, or key reused",
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/FieldErrors"},
+                    {"$ref": "#/components/schemas/Eligibility"},
+                    {"$ref": "#/components/schemas/Error"},
+                ]
+            }
+        }
+    },
+}
+IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Same key, same result: a retry never stores twice.",
+    "schema": {"type": "string", "pattern": KEY.pattern},
+}
+LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}}
+
+
+def _schemas(langs: list, desks: list) -> dict:
+    facts = Facts(date.today(), tuple(desks))  # the day only matters for parsing, not here
+    lang = {"type": "string", "enum": langs}
+    # The form's idempotency key: anything else is a 400, so the contract says so.
+    submission_id = {"type": "string", "pattern": KEY.pattern}
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                }
+            },
+        },
+        "FieldErrors": {
+            "type": "object",
+            "required": ["errors"],
+            "properties": {
+                "errors": {"type": "object", "additionalProperties": {"type": "string"}}
+            },
+        },
+        "Eligibility": {
+            "type": "object",
+            "required": ["eligible", "reasons"],
+            "properties": {
+                "eligible": {"type": "boolean"},
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                },
+            },
+        },
+        "EligibilityQuestion": ELIGIBILITY.json_schema(facts, lang=lang),
+        "PreApplication": PRE_APPLICATION.json_schema(
+            facts, lang=lang, submission_id=submission_id
+        ),
+        "PreApplicationReceived": {
+            "type": "object",
+            "required": ["reference", "status"],
+            "properties": {
+                "reference": {"type": "string"},
+                "status": {"type": "string"},
+                "confirmation_url": {"type": "string"},
+                "documents": {"type": "array"},
+                "desk": {"type": "object"},
+            },
+        },
+        "Registration": REGISTRATION.json_schema(facts, lang=lang, submission_id=submission_id),
+        "RegistrationStatus": {
+            "type": "object",
+            "required": ["reference", "status"],
+            "properties": {
+                "reference": {"type": "string"},
+                "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+                "cancel_token": {"type": "string"},
+            },
+        },
+        "Cancel": {
+            "type": "object",
+            "required": ["token"],
+            "properties": {"token": {"type": "string", "maxLength": 100}},
+        },
+        # OpenAPI 3.0 has no type lists (["integer", "null"] made the document invalid):
+        # a null capacity (places not fixed yet) is written with ``nullable``.
+        "Event": {
+            "type": "object",
+            "required": ["id", "capacity", "places_left", "signup"],
+            "properties": {
+                "id": {"type": "string"},
+                "capacity": {"type": "integer", "nullable": True},
+                "places_left": {"type": "integer", "nullable": True},
+                "signup": {"type": "object"},
+            },
+        },
+        "Events": {
+            "type": "object",
+            "properties": {
+                "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}
+            },
+        },
+    }
+
+
+def _with_common_errors(paths: dict) -> dict:
+    """Answers any operation can give (security.check_request, the size limit): documented
+    so that clients, and the schema checks in tests/test_fuzz.py, expect them."""
+    limited = {
+        **_error("Over the rate limit"),
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        },
+    }
+    for item in paths.values():
+        for method, operation in item.items():
+            operation["responses"].setdefault("429", limited)
+            if method == "post":
+                operation["responses"].setdefault("403", _error("Cross-site browser post"))
+                operation["responses"].setdefault("413", _error("Body too large"))
+    return paths
+
+
+def _paths() -> dict:
+    event_id = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    reference = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "/api/health": {
+            "get": {
+                "summary": "Service and database are up",
+                "responses": {"200": {"description": "OK"}},
+            }
+        },
+        "/api/heating-grant/eligibility": {
+            "post": {
+                "summary": "Check the grant rules; stores nothing",
+                "parameters": [LANG],
+                "requestBody": _body("EligibilityQuestion"),
+                "responses": {
+                    "200": _ok("Eligibility"),
+                    "422": INVALID,
+                    "400": _error("Bad body"),
+                    "415": _error("Not JSON or a form"),
+                },
+            }
+        },
+        "/api/heating-grant/pre-applications": {
+            "post": {
+                "summary": "Pre-apply for the heating contribution",
+                "parameters": [IDEMPOTENCY, LANG],
+                "requestBody": _body("PreApplication"),
+                "responses": {
+                    "201": _ok("PreApplicationReceived", "Stored and committed"),
+                    "422": INVALID,
+                    "400": _error("Bad body or honeypot"),
+                    "415": _error("Not JSON or a form"),
+                },
+            }
+        },
+        "/api/events": {
+            "get": {
+                "summary": "Events with capacity, places left and sign-up window",
+                "parameters": [LANG],
+                "responses": {"200": _ok("Events")},
+            }
+        },
+        "/api/events/{event_id}": {
+            "get": {
+                "summary": "One event",
+                "parameters": [event_id, LANG],
+                "responses": {"200": _ok("Event"), "404": _error("Unknown event")},
+            }
+        },
+        "/api/events/{event_id}/registrations": {
+            "post": {
+                "summary": "Sign up: confirmed, or waitlisted when the event is full",
+                "parameters": [event_id, IDEMPOTENCY, LANG],
+                "requestBody": _body("Registration"),
+                "responses": {
+                    "201": _ok("RegistrationStatus", "Stored and committed"),
+                    "404": _error("Unknown event"),
+                    "409": _error("Past, to be confirmed, or sign-up window closed"),
+                    "422": {
+                        "description": "Invalid fields, or key reused",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/FieldErrors"},
+                                        {"$ref": "#/components/schemas/Error"},
+                                    ]
+                                }
+                            }
+                        },
+                    },
+                    "400": _error("Bad body or honeypot"),
+                    "415": _error("Not JSON or a form"),
+                },
+            }
+        },
+        "/api/registrations/{reference}": {
+            "get": {
+                "summary": "A registration's status (needs its private token)",
+                "parameters": [
+                    reference,
+                    {
+                        "name": "token",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    LANG,
+                ],
+                "responses": {
+                    "200": _ok("RegistrationStatus"),
+                    "403": _error("Wrong token"),
+                    "404": _error("Unknown reference"),
+                },
+            }
+        },
+        "/api/registrations/{reference}/cancel": {
+            "post": {
+                "summary": "Cancel with the private token; the waitlist moves up",
+                "parameters": [reference, LANG],
+                "requestBody": _body("Cancel"),
+                "responses": {
+                    "200": _ok("RegistrationStatus"),
+                    "403": _error("Wrong token"),
+                    "404": _error("Unknown reference"),
+                    "400": _error("Bad body"),
+                    "415": _error("Not JSON or a form"),
+                },
+            }
+        },
+    }
+
+
+def openapi_document(content) -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Vivere SAP Bergamo – forms service",
+            "version": "1.0.0",
+            "description": "Heating-grant pre-applications and event sign-ups. Bodies are "
+            "JSON or form-encoded; messages follow `lang`.",
+        },
+        "paths": _with_common_errors(_paths()),
+        "components": {"schemas": _schemas(list(content.codes), list(content.desks))},
+    }

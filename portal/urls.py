@@ -1,0 +1,52 @@
+"""Addresses the site and the forms service share: written once, used by both sides.
+
+The static site links to the forms and the forms link back to site pages, so each
+path is a function here rather than a string typed in two places.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+SITE_URL_VARIABLE = "PORTAL_SITE_URL"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+
+API_PREFIX = "/api"
+FORMS_PREFIX = "/moduli"
+SERVICE_PREFIXES = (f"{API_PREFIX}/", f"{FORMS_PREFIX}/")  # what nginx passes to the service
+
+GRANT_FORM_SLUG = "contributo-riscaldamento"
+EVENT_FORM_SLUG = "eventi"
+ACTIVITIES_FOLDER = "corsi-ed-eventi"
+PRIVACY_PAGE = "privacy"
+
+
+def site_url(environ: Mapping[str, str] = os.environ) -> str:
+    """The public address (``PORTAL_SITE_URL``), always ending in a slash."""
+    url = environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def site_home(lang: str, source_language: str) -> str:
+    """The site's home page for ``lang``: the source language lives at the root."""
+    return "/" if lang == source_language else f"/{lang}/"
+
+
+def grant_form(lang: str) -> str:
+    """The first page of the heating-grant pre-application."""
+    return f"{FORMS_PREFIX}/{lang}/{GRANT_FORM_SLUG}/"
+
+
+def event_form(lang: str, event_id: str) -> str:
+    """The sign-up page of one event."""
+    return f"{FORMS_PREFIX}/{lang}/{EVENT_FORM_SLUG}/{event_id}/"
+
+
+def event_page(lang: str, source_language: str, event_id: str) -> str:
+    """The event's page on the static site."""
+    return f"{site_home(lang, source_language)}{ACTIVITIES_FOLDER}/evento-{event_id}/"
+
+
+def privacy_page(lang: str, source_language: str) -> str:
+    return f"{site_home(lang, source_language)}{PRIVACY_PAGE}/"
