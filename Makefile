@@ -15,8 +15,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 run: install ## Build the site and serve it with live preview on http://127.0.0.1:8000
 	$(BIN)/portal serve --host $(HOST) --port $(PORT)
 
+# One process per core; a whole file stays on one worker (--dist loadfile), so the Redis tests,
+# which share one Redis database, never run at the same time.
 test: install-test lint browser ## Install what the tests need, lint, run the whole suite with coverage
-	$(BIN)/python -m pytest --cov --cov-report=term
+	$(BIN)/python -m pytest --cov --cov-report=term --numprocesses auto --dist loadfile
 
 # The contributor's loop, under two minutes on two cores: model, build, CLI and service tests
 # on SQLite, without browser, PostgreSQL or Redis; one process per core (pytest-xdist), and a

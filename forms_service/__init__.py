@@ -18,7 +18,19 @@ from . import maintenance
 from .config import load_settings
 from .content import ContentCache
 from .storage.db import Database
-from .web import api, db, errors, event_pages, grant_pages, i18n, pages, security
+from .web import (
+    api,
+    db,
+    errors,
+    event_pages,
+    grant_pages,
+    i18n,
+    pages,
+    security,
+    staff_admin,
+    staff_auth,
+    staff_cases,
+)
 from .web.ratelimit import RateLimiter, parse_limits
 
 
@@ -41,7 +53,16 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
     app.before_request(security.check_request)
     app.after_request(security.add_headers)
     errors.init_app(app)
-    for blueprint in (api.bp, pages.bp, grant_pages.bp, event_pages.bp):
+    staff_auth.init_app(app)
+    for blueprint in (
+        api.bp,
+        pages.bp,
+        grant_pages.bp,
+        event_pages.bp,
+        staff_auth.bp,
+        staff_admin.bp,
+        staff_cases.bp,
+    ):
         app.register_blueprint(blueprint)
     maintenance.init_app(app)
     return app

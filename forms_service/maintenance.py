@@ -12,8 +12,11 @@ from datetime import UTC, datetime
 import click
 from flask import Flask, current_app
 
+from .domain import audit, staff
 from .domain.retention import Purged
 from .domain.retention import purge as purge_expired
+from .storage import staff_store
+from .web.db import database, get_db
 
 
 def purge(app: Flask, dry_run: bool = False, now: datetime | None = None) -> Purged:
@@ -35,3 +38,54 @@ def purge_command(dry_run: bool) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
+
+
+# --- staff accounts (``portal staff``): the only way an account is made ---------------------
+
+
+class AccountRefused(ValueError):
+    """Said to the person at the terminal, in Italian; nothing was changed."""
+
+
+def add_account(app: Flask, username: str, role: str, password: str) -> str:
+    name = _checked(staff.check_username, username)
+    _checked(staff.check_role, role)
+    _checked(staff.check_strength, name, password)
+    with app.app_context():
+        db, conn = database(), get_db()
+        if staff_store.find_account(db, conn, name) is not None:
+            raise AccountRefused(f"l'account «{name}» esiste già")
+        staff_store.add_account(db, conn, name, role, staff.hash_password(password))
+        audit.record(db, conn, "riga di comando", "account.added", name, role=role)
+    return name
+
+
+def set_password(app: Flask, username: str, password: str) -> None:
+    name = _checked(staff.check_username, username)
+    _checked(staff.check_strength, name, password)
+    with app.app_context():
+        db, conn = database(), get_db()
+        if not staff_store.set_password(db, conn, name, staff.hash_password(password)):
+            raise AccountRefused(f"non esiste un account «{name}»")
+        audit.record(db, conn, "riga di comando", "account.password_changed", name)
+
+
+def disable_account(app: Flask, username: str) -> None:
+    name = _checked(staff.check_username, username)
+    with app.app_context():
+        db, conn = database(), get_db()
+        if not staff_store.disable_account(db, conn, name):
+            raise AccountRefused(f"non esiste un account «{name}»")
+        audit.record(db, conn, "riga di comando", "account.disabled", name)
+
+
+def list_accounts(app: Flask) -> list[dict]:
+    with app.app_context():
+        return staff_store.list_accounts(database(), get_db())
+
+
+def _checked(check, *args):
+    try:
+        return check(*args)
+    except ValueError as exc:
+        raise AccountRefused(str(exc)) from None

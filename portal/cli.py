@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -230,6 +231,94 @@ def purge(root, dry_run):
     click.echo(
         f"Pre-domande {verb}: {done.pre_applications}. Iscrizioni {verb}: {done.registrations}."
     )
+
+
+@main.group()
+def staff():
+    """The desk team's accounts (the only way to make one: there is no default account)."""
+
+
+@staff.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["operator", "coordinator"]),
+    required=True,
+    help="operator: works the desks; coordinator: also accounts, audit, statistics.",
+)
+@click.pass_obj
+def staff_add(root, name, role):
+    """Create account NAME; the password is read from standard input."""
+    from forms_service import maintenance
+
+    service = _service_or_fail(root)
+    password = _read_password()
+    with _refusals():
+        made = maintenance.add_account(service, name, role, password)
+    click.echo(f"Account «{made}» creato con ruolo {role}.")
+
+
+@staff.command("password")
+@click.argument("name")
+@click.pass_obj
+def staff_password(root, name):
+    """Give NAME a new password (read from standard input); their sessions end."""
+    from forms_service import maintenance
+
+    service = _service_or_fail(root)
+    password = _read_password()
+    with _refusals():
+        maintenance.set_password(service, name, password)
+    click.echo(f"Password di «{name}» cambiata; le sue sessioni aperte sono chiuse.")
+
+
+@staff.command("disable")
+@click.argument("name")
+@click.pass_obj
+def staff_disable(root, name):
+    """Disable NAME: they can no longer log in, and their open sessions end now."""
+    from forms_service import maintenance
+
+    with _refusals():
+        maintenance.disable_account(_service_or_fail(root), name)
+    click.echo(f"Account «{name}» disattivato.")
+
+
+@staff.command("list")
+@click.pass_obj
+def staff_list(root):
+    """Every account with its role and state."""
+    from forms_service import maintenance
+
+    rows = maintenance.list_accounts(_service_or_fail(root))
+    if not rows:
+        click.echo("Nessun account: creane uno con `portal staff add NOME --role coordinator`.")
+    for row in rows:
+        state = "disattivato" if row["disabled_at"] else "attivo"
+        click.echo(
+            f"{row['username']:<24} {row['role']:<12} {state:<12} creato {row['created_at'][:10]}"
+        )
+
+
+def _read_password() -> str:
+    """Twice, hidden, at a terminal; one line from a pipe (for scripts)."""
+    stdin = sys.stdin
+    if stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt="Ripeti la password")
+    line = stdin.readline().rstrip("\r\n")
+    if not line:
+        raise click.ClickException("nessuna password su standard input.")
+    return line
+
+
+@contextmanager
+def _refusals():
+    from forms_service.maintenance import AccountRefused
+
+    try:
+        yield
+    except AccountRefused as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _service_or_fail(root: Path):

@@ -14,7 +14,9 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 API_PREFIX = "/api"
 FORMS_PREFIX = "/moduli"
-SERVICE_PREFIXES = (f"{API_PREFIX}/", f"{FORMS_PREFIX}/")  # what nginx passes to the service
+STAFF_PREFIX = "/staff"  # the desk team's area
+# What nginx passes to the service.
+SERVICE_PREFIXES = (f"{API_PREFIX}/", f"{FORMS_PREFIX}/", f"{STAFF_PREFIX}/")
 
 GRANT_FORM_SLUG = "contributo-riscaldamento"
 EVENT_FORM_SLUG = "eventi"

@@ -56,4 +56,49 @@ MIGRATIONS = (
         )""",
         ),
     ),
+    # The desk team's side: accounts, their server-side sessions, the audit log, and the
+    # history of each pre-application's status.
+    (
+        2,
+        (
+            """CREATE TABLE staff_accounts (
+            id {id},
+            username TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            password_changed_at TEXT NOT NULL,
+            disabled_at TEXT
+        )""",
+            """CREATE TABLE staff_sessions (
+            id TEXT PRIMARY KEY,
+            account_id BIGINT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            ended_at TEXT
+        )""",
+            """CREATE TABLE audit_log (
+            id {id},
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT,
+            data TEXT NOT NULL
+        )""",
+            "CREATE INDEX audit_log_at ON audit_log (at)",
+            """CREATE TABLE status_changes (
+            id {id},
+            reference TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            old_status TEXT NOT NULL,
+            new_status TEXT NOT NULL,
+            note TEXT
+        )""",
+            "CREATE INDEX status_changes_reference ON status_changes (reference, id)",
+            "ALTER TABLE pre_applications ADD COLUMN assisted_by TEXT",
+            "ALTER TABLE pre_applications ADD COLUMN privacy_on_paper BOOLEAN NOT NULL "
+            "DEFAULT FALSE",
+        ),
+    ),
 )

@@ -66,6 +66,12 @@ def delete_expired(
 
 def _delete_the_rest(db: Database, conn, oldest: str, now: datetime) -> None:
     db.execute(conn, "DELETE FROM pre_applications WHERE created_at < ?", (oldest,))
+    # Their history goes with them: a note may name the person.
+    db.execute(
+        conn,
+        "DELETE FROM status_changes WHERE reference NOT IN "
+        "(SELECT reference FROM pre_applications)",
+    )
     # Keys only guard against retries, which come within seconds.
     db.execute(
         conn, "DELETE FROM idempotency_keys WHERE created_at < ?", (_iso(now - timedelta(days=2)),)
