@@ -119,3 +119,19 @@ def table_rows(html: str) -> list[list[str]]:
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(cells, row, re.S)]
         for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
     ]
+
+
+# An eligible heating-grant pre-application, as the API takes it.
+PRE_APPLICATION = {
+    "full_name": "Maria Rossi",
+    "phone": "035 123456",
+    "address": "Via Roma 1, Bergamo",
+    "household_size": 3,
+    "tenancy_start": "2020-01-15",
+    "heating": "centralized",
+    "band": "accesso",
+    "isee": "12.345,67",
+    "arrears": False,
+    "preferred_desk": "celadina",
+    "consent": True,
+}

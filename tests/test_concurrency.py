@@ -25,7 +25,7 @@ import pytest
 
 from forms_service.storage.migrations import MIGRATIONS
 from tests.conftest import add_event, postgres_schema
-from tests.helpers import ROOT, free_port
+from tests.helpers import PRE_APPLICATION, ROOT, free_port
 
 CAPACITY = 5
 SIGNUPS = 60
@@ -223,19 +223,7 @@ def test_parallel_signups_never_overbook(project, backend_url, tmp_path):
 
 def test_parallel_retries_with_one_key_store_once(project, backend_url, tmp_path):
     add_event(project, "corsa", capacity=CAPACITY)
-    pre_application = {
-        "full_name": "Maria Rossi",
-        "phone": "035 123456",
-        "address": "Via Roma 1, Bergamo",
-        "household_size": 3,
-        "tenancy_start": "2020-01-15",
-        "heating": "centralized",
-        "band": "accesso",
-        "isee": "12.345,67",
-        "arrears": False,
-        "preferred_desk": "celadina",
-        "consent": True,
-    }
+    pre_application = PRE_APPLICATION
     with gunicorn(project, backend_url, tmp_path / "gunicorn.log") as base:
         signups = in_parallel(
             lambda _: call(

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from forms_service.web.openapi import _paths
 from tests.conftest import add_event
+from tests.helpers import PRE_APPLICATION
 
 # Per operation and mode; PORTAL_TEST_FUZZ_EXAMPLES=1000 for a deeper run by hand.
 MAX_EXAMPLES = int(os.environ.get("PORTAL_TEST_FUZZ_EXAMPLES", "60"))
@@ -120,19 +121,7 @@ def test_api_follows_its_contract(api, method, path, mode):
 
 
 PERSON = {"full_name": "Anna Bianchi", "email": "anna@example.it", "people": 1, "consent": True}
-GRANT = {
-    "full_name": "Maria Rossi",
-    "phone": "035 123456",
-    "address": "Via Roma 1, Bergamo",
-    "household_size": 3,
-    "tenancy_start": "2020-01-15",
-    "heating": "centralized",
-    "band": "accesso",
-    "isee": "12.345,67",
-    "arrears": False,
-    "preferred_desk": "celadina",
-    "consent": True,
-}
+GRANT = PRE_APPLICATION
 PRE_APPLICATIONS = "/api/heating-grant/pre-applications"
 REGISTRATIONS = "/api/events/{event_id}/registrations"
 

@@ -13,10 +13,9 @@ from portal import urls
 
 from ..domain import actions
 from ..domain.events import iso, signup_state
-from ..domain.forms import Facts
 from ..storage import store
 from .db import database, get_db
-from .i18n import Messages, content, messages, pick_lang
+from .i18n import Messages, content, messages, pick_lang, request_facts
 from .openapi import openapi_document
 from .requests import idempotency_key, payload
 from .security import honeypot_filled, signing_key
@@ -27,10 +26,6 @@ bp = Blueprint("api", __name__, url_prefix=urls.API_PREFIX)
 def asked_lang(value=None) -> Messages:
     """Messages in the language the request asks for (``lang``), else Italian."""
     return messages(pick_lang(value or request.args.get("lang"), content().codes))
-
-
-def facts() -> Facts:
-    return Facts(actions.today(), tuple(content().desks))
 
 
 def reasons_json(reasons, m: Messages) -> list[dict]:
@@ -61,7 +56,7 @@ def openapi():
 @bp.post("/heating-grant/eligibility")
 def eligibility():
     data, m = read()
-    outcome = actions.check_eligibility(data, content().heating_grant.rules, facts())
+    outcome = actions.check_eligibility(data, content().heating_grant.rules, request_facts())
     if outcome.kind == "invalid":
         return jsonify({"errors": m.errors(outcome.errors)}), 422
     return jsonify({"eligible": not outcome.reasons, "reasons": reasons_json(outcome.reasons, m)})
@@ -77,7 +72,7 @@ def pre_application():
         get_db(),
         data,
         content().heating_grant.rules,
-        facts(),
+        request_facts(),
         m.lang,
         idempotency_key(data),
     )

@@ -15,14 +15,14 @@ from portal import urls
 
 from ..domain import actions
 from ..domain.eligibility import Reason
-from ..domain.forms import DETAILS, PRE_APPLICATION, Facts
+from ..domain.forms import DETAILS, PRE_APPLICATION
 from ..domain.questionnaire import BY_SLUG, DONT_KNOW, STEPS, Questionnaire
 from ..domain.references import normalise
 from ..storage import store
 from . import grant_session as saved
 from .db import database, get_db
 from .grant_answers import answer_text, choice_labels
-from .i18n import Messages, content
+from .i18n import Messages, content, request_facts
 from .pages import (
     choose_overrides,
     go,
@@ -60,13 +60,9 @@ def desks() -> list:
     return list(content().desks.values())
 
 
-def facts() -> Facts:
-    return Facts(actions.today(), tuple(content().desks))
-
-
 def questionnaire() -> Questionnaire:
     """The questions under the request's rules, on the request's day."""
-    return Questionnaire(content().heating_grant.rules, facts())
+    return Questionnaire(content().heating_grant.rules, request_facts())
 
 
 # --- start -----------------------------------------------------------------------------------
@@ -293,7 +289,7 @@ def summary_rows(lang: str, m: Messages, clean_all: dict) -> list[dict]:
 
 
 def check_page(lang, m, state, key, errors=None):
-    clean, _ = PRE_APPLICATION.validate({**state["answers"], **state["details"]}, facts())
+    clean, _ = PRE_APPLICATION.validate({**state["answers"], **state["details"]}, request_facts())
     context = dict(
         rows=summary_rows(lang, m, clean), submission_id=key, back=place_url(lang, "dati")
     )

@@ -15,6 +15,9 @@ from flask import current_app, g
 from portal.formats import Formats
 from portal.model import Content
 
+from ..domain.actions import today
+from ..domain.forms import Facts
+
 
 def take_snapshot() -> None:
     """``before_request``: fix the content version this request works with."""
@@ -26,6 +29,11 @@ def content() -> Content:
     if "content" not in g:
         take_snapshot()
     return g.content
+
+
+def request_facts() -> Facts:
+    """What the forms' parsers need from this request: its day and the snapshot's desks."""
+    return Facts(today(), tuple(content().desks))
 
 
 def pick_lang(value, codes) -> str:
