@@ -20,6 +20,7 @@ SERVICE_PREFIXES = (f"{API_PREFIX}/", f"{FORMS_PREFIX}/", f"{STAFF_PREFIX}/")
 
 GRANT_FORM_SLUG = "contributo-riscaldamento"
 EVENT_FORM_SLUG = "eventi"
+STATUS_FORM_SLUG = "stato"
 ACTIVITIES_FOLDER = "corsi-ed-eventi"
 PRIVACY_PAGE = "privacy"
 
@@ -38,6 +39,11 @@ def site_home(lang: str, source_language: str) -> str:
 def grant_form(lang: str) -> str:
     """The first page of the heating-grant pre-application."""
     return f"{FORMS_PREFIX}/{lang}/{GRANT_FORM_SLUG}/"
+
+
+def status_form(lang: str) -> str:
+    """Where a resident looks up the status of a pre-application with its reference."""
+    return f"{FORMS_PREFIX}/{lang}/{STATUS_FORM_SLUG}/"
 
 
 def event_form(lang: str, event_id: str) -> str:

@@ -8,6 +8,7 @@ Nothing is stored unless it is valid and, for the grant, eligible. No Flask here
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -35,6 +36,15 @@ class Outcome:
     promoted: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Assisted:
+    """A submission an operator made for a resident at the desk or on the phone: same
+    validation and rules, marked with the operator's name and the privacy notice on paper."""
+
+    by: str
+    privacy_on_paper: bool
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -53,16 +63,28 @@ def check_eligibility(data: dict, rules: GrantRules, facts: Facts) -> Outcome:
 
 
 def submit_pre_application(
-    db: Database, conn, data: dict, rules: GrantRules, facts: Facts, lang: str, key: str | None
+    db: Database,
+    conn,
+    data: dict,
+    rules: GrantRules,
+    facts: Facts,
+    lang: str,
+    key: str | None,
+    assisted: Assisted | None = None,
+    then: store.AfterSave | None = None,
 ) -> Outcome:
+    """``then(conn, reference)`` runs in the transaction that stores it (the outbox)."""
     clean, errors = PRE_APPLICATION.validate(data, facts)
     if errors:
         return Outcome("invalid", errors=errors)
     reasons: list[Reason] = assess(answers(clean), rules, facts.today)
     if reasons:
         return Outcome("ineligible", reasons=reasons)  # nothing personal is stored
+    row = PRE_APPLICATION.row(clean)
+    if assisted:
+        row |= {"assisted_by": assisted.by, "privacy_on_paper": assisted.privacy_on_paper}
     reference, created = store.save_pre_application(
-        db, conn, PRE_APPLICATION.row(clean), lang, key, lambda: new_reference("pre_application")
+        db, conn, row, lang, key, lambda: new_reference("pre_application"), then
     )
     return Outcome("created" if created else "replayed", reference=reference)
 
@@ -76,7 +98,10 @@ def sign_up(
     key: str | None,
     moment: datetime,
     secret: str,
+    assisted: Assisted | None = None,
+    then: store.AfterSave | None = None,
 ) -> Outcome:
+    """``then(conn, reference)`` runs in the transaction that stores it (the outbox)."""
     if event is None:
         return Outcome("unknown")
     state = signup_state(event, moment)
@@ -95,6 +120,9 @@ def sign_up(
         lang,
         key,
         lambda: new_reference("registration"),
+        assisted_by=assisted.by if assisted else None,
+        privacy_on_paper=assisted.privacy_on_paper if assisted else False,
+        then=then,
     )
     token = cancel_token(secret, registration.reference)
     return Outcome(
@@ -119,14 +147,23 @@ def find_registration(db: Database, conn, reference: str, token: str, secret: st
     return Outcome("found", reference=reference, registration=registration, token=token)
 
 
-def cancel(db: Database, conn, events: dict, reference: str, token: str, secret: str) -> Outcome:
-    """Cancel with the private token; ``events`` (id -> Event) gives the capacity to refill."""
+def cancel(
+    db: Database,
+    conn,
+    events: dict,
+    reference: str,
+    token: str,
+    secret: str,
+    then: Callable[[object, list], None] | None = None,
+) -> Outcome:
+    """Cancel with the private token; ``events`` (id -> Event) gives the capacity to refill.
+    ``then(conn, promoted)`` runs in the same transaction when people leave the waitlist."""
     found = find_registration(db, conn, reference, token, secret)
     if found.kind != "found" or found.registration is None or found.reference is None:
         return found
     event = events.get(found.registration.event_id)
     capacity = event.capacity if event else None
-    registration, promoted = store.cancel(db, conn, found.reference, capacity)
+    registration, promoted = store.cancel(db, conn, found.reference, capacity, then)
     return Outcome(
         "cancelled",
         reference=found.reference,

@@ -24,6 +24,16 @@ ACTIONS = {
     "pre_application.status_changed": "stato cambiato",
     "pre_application.assisted": "pre-domanda inserita allo sportello",
     "pre_applications.exported": "elenco esportato",
+    "registration.assisted": "iscrizione inserita allo sportello",
+    "registration.moved": "iscrizione spostata tra confermati e attesa",
+    "registration.attendance": "presenza segnata",
+    "registrations.exported": "iscritti esportati",
+    "registrations.printed": "foglio presenze stampato",
+    "subject.searched": "ricerca dei dati di una persona",
+    "subject.downloaded": "dati di una persona scaricati",
+    "subject.erased": "dati di una persona cancellati",
+    "stats.exported": "statistiche esportate",
+    "outbox.viewed": "posta in uscita consultata",
 }
 SECRET_WORDS = ("password", "token", "secret", "hash")
 

@@ -101,4 +101,32 @@ MIGRATIONS = (
             "DEFAULT FALSE",
         ),
     ),
+    # Behind the forms: the outbox (e-mail written in the submission's transaction, sent later
+    # by `portal send-mail`), and what the desk team records on a registration.
+    (
+        3,
+        (
+            """CREATE TABLE outbox (
+            id {id},
+            created_at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reference TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            sent_at TEXT,
+            gave_up_at TEXT,
+            last_error TEXT
+        )""",
+            "CREATE INDEX outbox_due ON outbox (sent_at, gave_up_at, next_attempt_at)",
+            "CREATE INDEX outbox_reference ON outbox (reference)",
+            "ALTER TABLE registrations ADD COLUMN assisted_by TEXT",
+            "ALTER TABLE registrations ADD COLUMN privacy_on_paper BOOLEAN NOT NULL "
+            "DEFAULT FALSE",
+            "ALTER TABLE registrations ADD COLUMN attended BOOLEAN",
+        ),
+    ),
 )

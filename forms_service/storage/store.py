@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from .db import Database
 
 ReferenceMaker = Callable[[], str]  # a new random reference; the caller's format
+# Runs inside the submission's transaction, once, when a new row was stored: what must be
+# kept with it or not at all (the outbox's e-mail). Called with (connection, reference).
+AfterSave = Callable[[object, str], None]
 
 
 class KeyReused(Exception):
@@ -61,10 +64,17 @@ def _fresh_reference(db: Database, conn, make: ReferenceMaker, table: str) -> st
 
 
 def save_pre_application(
-    db: Database, conn, row: dict, lang: str, key: str | None, make: ReferenceMaker
+    db: Database,
+    conn,
+    row: dict,
+    lang: str,
+    key: str | None,
+    make: ReferenceMaker,
+    then: AfterSave | None = None,
 ) -> tuple[str, bool]:
-    """Store a pre-application (``row``: column -> value, from the form's declaration);
-    returns (reference, created). Committed on return."""
+    """Store a pre-application (``row``: column -> value, from the form's declaration, plus
+    ``assisted_by``/``privacy_on_paper`` for one made at the desk); returns (reference,
+    created). ``then`` runs in the same transaction. Committed on return."""
     with db.transaction(conn):
         earlier = _claim_key(db, conn, key, "pre_application")
         if earlier:
@@ -81,6 +91,8 @@ def save_pre_application(
             db.execute(
                 conn, "UPDATE idempotency_keys SET reference = ? WHERE key = ?", (reference, key)
             )
+        if then:
+            then(conn, reference)
     return reference, True
 
 
@@ -142,8 +154,13 @@ def register(
     lang: str,
     key: str | None,
     make: ReferenceMaker,
+    assisted_by: str | None = None,
+    privacy_on_paper: bool = False,
+    then: AfterSave | None = None,
 ) -> tuple[Registration, bool]:
-    """Confirm or waitlist a sign-up; returns (registration, created). Committed on return."""
+    """Confirm or waitlist a sign-up; returns (registration, created). ``assisted_by`` names
+    the operator who made it at the desk; ``then`` runs in the same transaction. Committed
+    on return."""
     with db.transaction(conn):
         earlier = _claim_key(db, conn, key, f"registration:{event_id}")
         if earlier:
@@ -161,8 +178,8 @@ def register(
         db.execute(
             conn,
             "INSERT INTO registrations (reference, event_id, created_at, lang, "
-            "full_name, phone, email, people, status, consent_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "full_name, phone, email, people, status, consent_at, assisted_by, "
+            "privacy_on_paper) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 reference,
                 event_id,
@@ -174,6 +191,8 @@ def register(
                 people,
                 status,
                 now,
+                assisted_by,
+                privacy_on_paper,
             ),
         )
         if status == "confirmed":
@@ -186,11 +205,20 @@ def register(
             db.execute(
                 conn, "UPDATE idempotency_keys SET reference = ? WHERE key = ?", (reference, key)
             )
+        if then:
+            then(conn, reference)
     return _registration(db, conn, reference), True
 
 
-def cancel(db: Database, conn, reference: str, capacity: int | None) -> tuple[Registration, list]:
-    """Cancel (idempotent) and promote the waitlist in order; returns (registration, promoted)."""
+def cancel(
+    db: Database,
+    conn,
+    reference: str,
+    capacity: int | None,
+    then: Callable[[object, list], None] | None = None,
+) -> tuple[Registration, list]:
+    """Cancel (idempotent) and promote the waitlist in order; returns (registration, promoted).
+    ``then(conn, promoted)`` runs in the same transaction (the promoted people's e-mail)."""
     with db.transaction(conn):
         found = db.one(conn, "SELECT event_id FROM registrations WHERE reference = ?", (reference,))
         if found is None:
@@ -229,6 +257,8 @@ def cancel(db: Database, conn, reference: str, capacity: int | None) -> tuple[Re
             "UPDATE event_places SET confirmed_people = ? WHERE event_id = ?",
             (confirmed, registration.event_id),
         )
+        if then and promoted:
+            then(conn, promoted)
     return _registration(db, conn, reference), promoted
 
 
