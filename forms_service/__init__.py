@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import maintenance
+from . import maintenance, smtp
 from .config import load_settings
 from .content import ContentCache
 from .storage.db import Database
@@ -28,8 +28,14 @@ from .web import (
     pages,
     security,
     staff_admin,
+    staff_assisted,
     staff_auth,
     staff_cases,
+    staff_events,
+    staff_mail,
+    staff_stats,
+    staff_subjects,
+    status_pages,
 )
 from .web.ratelimit import RateLimiter, parse_limits
 
@@ -48,6 +54,7 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
     app.extensions["portal_rate_limiter"] = RateLimiter(
         parse_limits(app.config["PORTAL_RATE_LIMITS"]), app.config["PORTAL_REDIS_URL"]
     )
+    smtp.parse_url(app.config["PORTAL_SMTP_URL"])  # a malformed one stops the start, named
     db.init_app(app, Database(app.config["PORTAL_DATABASE_URL"], root))
     app.before_request(i18n.take_snapshot)  # one content version for the whole request
     app.before_request(security.check_request)
@@ -62,6 +69,12 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
         staff_auth.bp,
         staff_admin.bp,
         staff_cases.bp,
+        staff_assisted.bp,
+        staff_events.bp,
+        staff_mail.bp,
+        staff_stats.bp,
+        staff_subjects.bp,
+        status_pages.bp,
     ):
         app.register_blueprint(blueprint)
     maintenance.init_app(app)

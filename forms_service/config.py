@@ -70,6 +70,25 @@ SETTINGS = (
         "Extra origins (comma-separated, e.g. `https://portal.example.org`) allowed to post "
         "forms besides the service's own.",
     ),
+    Setting(
+        "PORTAL_SMTP_URL",
+        "",
+        "The mail server `portal send-mail` sends the outbox through: `smtp://127.0.0.1:1025`, "
+        "`smtps://user:password@host` (TLS, port 465) or `smtp+starttls://user:password@host` "
+        "(port 587), user and password percent-encoded. Empty: sending is off; the e-mail "
+        "waits and the staff page *Posta in uscita* shows it.",
+    ),
+    Setting(
+        "PORTAL_MAIL_FROM",
+        "Vivere SAP Bergamo <noreply@localhost>",
+        "The sender of every e-mail: set an address of your domain that the server may send from.",
+    ),
+    Setting(
+        "PORTAL_TEAM_MAIL",
+        "",
+        "The desk team's address: one e-mail per new pre-application or sign-up, with the "
+        "reference and a link to the staff page, never personal data. Empty: none.",
+    ),
 )
 
 

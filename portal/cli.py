@@ -229,8 +229,92 @@ def purge(root, dry_run):
     done = maintenance.purge(_service_or_fail(root), dry_run)
     verb = "da cancellare" if dry_run else "cancellate"
     click.echo(
-        f"Pre-domande {verb}: {done.pre_applications}. Iscrizioni {verb}: {done.registrations}."
+        f"Pre-domande {verb}: {done.pre_applications}. Iscrizioni {verb}: {done.registrations}. "
+        f"Voci del registro delle attività {verb}: {done.audit_entries}."
     )
+
+
+@main.command("send-mail")
+@click.option(
+    "--loop",
+    "every",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Keep going: send, wait SECONDS, send again, until stopped (instead of cron).",
+)
+@click.option("--quiet", is_flag=True, help="Say something only when an e-mail is given up.")
+@click.pass_obj
+def send_mail(root, every, quiet):
+    """Send the e-mail waiting in the outbox (PORTAL_SMTP_URL). Run it every minute.
+
+    A mail server that is down is no error: the e-mail waits and is tried again later,
+    less and less often; after the last attempt it is given up, and that is reported.
+    """
+    import time
+
+    from forms_service import maintenance
+
+    service = _service_or_fail(root)
+    while True:
+        done = maintenance.send_mail(service)
+        if done.off:
+            line = f"Invio spento (PORTAL_SMTP_URL vuoto): {done.waiting} e-mail in attesa."
+        else:
+            line = (
+                f"E-mail inviate: {done.sent}. Da riprovare: {done.retrying}. "
+                f"Abbandonate: {done.gave_up}. In attesa: {done.waiting}."
+            )
+        if not quiet or done.gave_up:
+            click.echo(line)
+        if every is None:
+            return
+        time.sleep(every)
+
+
+@main.command()
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+@click.pass_obj
+def backup(root, dest, force):
+    """A consistent copy of the forms database in the file DEST, while the service runs.
+
+    SQLite: the online backup API, checked with PRAGMA integrity_check; PostgreSQL:
+    pg_dump --format=custom. DEST appears only once the copy is complete and checked.
+    """
+    from forms_service import maintenance
+
+    with _refusals():
+        copy = maintenance.backup(_service_or_fail(root), dest, force)
+    size = f"{copy.size:,}".replace(",", ".")  # Italian thousands: 49.152
+    click.echo(
+        f"Copia salvata in {copy.path} ({size} byte, schema {copy.version}), integrità verificata."
+    )
+    _echo_rows(copy.rows)
+
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@click.pass_obj
+def restore(root, src, force):
+    """Put the copy SRC (made by `portal backup`) back as the forms database, then migrate it.
+
+    Refused when the database holds any row, unless --force, and for a copy made by a newer
+    version of the portal.
+    """
+    from forms_service import maintenance
+
+    with _refusals():
+        copy = maintenance.restore(_service_or_fail(root), src, force)
+    click.echo(f"Database ripristinato da {copy.path} (copia allo schema {copy.version}).")
+    _echo_rows(copy.rows)
+
+
+def _echo_rows(rows: dict[str, int]) -> None:
+    click.echo("Righe per tabella:")
+    for table, count in rows.items():
+        click.echo(f"  {table:<26} {count:>8}")
 
 
 @main.group()
@@ -314,10 +398,11 @@ def _read_password() -> str:
 @contextmanager
 def _refusals():
     from forms_service.maintenance import AccountRefused
+    from forms_service.storage.backup import BackupRefused
 
     try:
         yield
-    except AccountRefused as exc:
+    except (AccountRefused, BackupRefused) as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import subprocess
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from forms_service.domain.retention import Purged, purge
 from forms_service.storage.db import Database
 from portal.model import load
 
-from .conftest import add_event
+from .conftest import add_event, problems_of
 from .helpers import PORTAL, ROOT
 
 
@@ -78,8 +80,8 @@ def test_purge_deletes_exactly_what_is_past_retention(project, database_url):
         _registration(db, conn, "E-AAAA-AAAA", "futuro", old)
         _registration(db, conn, "E-CCCC-CCCC", "tolto-dal-sito", old)
         _registration(db, conn, "E-DDDD-DDDD", "tolto-dal-sito", now.isoformat())
-    assert purge(db, content, now, dry_run=True) == Purged(1, 1)
-    assert purge(db, content, now) == Purged(1, 1)
+    assert purge(db, content, now, dry_run=True) == Purged(1, 1, 0)
+    assert purge(db, content, now) == Purged(1, 1, 0)
     left = {r["reference"] for r in db.all(conn, "SELECT reference FROM pre_applications")}
     left |= {r["reference"] for r in db.all(conn, "SELECT reference FROM registrations")}
     assert left == {"C-CCCC-CCCC", "E-AAAA-AAAA", "E-DDDD-DDDD"}
@@ -100,6 +102,7 @@ def test_privacy_page_states_the_configured_periods(project, tmp_path):
     html = (tmp_path / "site/privacy/index.html").read_text(encoding="utf-8")
     assert "9 mesi dall'invio" in html
     assert "30 giorni dopo la fine dell'evento" in html
+    assert "(chi ha consultato o modificato i dati, e quando): 24 mesi" in html
 
 
 def test_purge_command(project):
@@ -111,4 +114,42 @@ def test_purge_command(project):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Pre-domande da cancellare: 0. Iscrizioni da cancellare: 0."
+    assert result.stdout.strip() == (
+        "Pre-domande da cancellare: 0. Iscrizioni da cancellare: 0. "
+        "Voci del registro delle attività da cancellare: 0."
+    )
+
+
+def test_the_audit_log_has_its_own_retention(project, database_url):
+    """`audit_log_months` (24) from forms.yml: older entries go, newer ones stay."""
+    content = load(project)
+    assert content.forms.retention.audit_log_months == 24
+    db = Database(database_url, project)
+    db.migrate()
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    conn = db.connect()
+    with db.transaction(conn):
+        for at, action in [
+            ("2024-11-21T23:59:59+00:00", "staff.login"),  # before 22/11/2024: goes
+            ("2024-11-22T00:00:00+00:00", "staff.logout"),  # stays
+            ("2026-11-01T08:00:00+00:00", "subject.erased"),
+        ]:
+            _insert(db, conn, "audit_log", at=at, actor="anna.b", action=action, data="{}")
+    assert purge(db, content, now, dry_run=True) == Purged(0, 0, 1)
+    assert purge(db, content, now) == Purged(0, 0, 1)
+    left = [r["action"] for r in db.all(conn, "SELECT action FROM audit_log ORDER BY id")]
+    assert left == ["staff.logout", "subject.erased"]
+    conn.close()
+
+
+@pytest.mark.parametrize("months, valid", [(5, False), (6, True), (120, True), (121, False)])
+def test_the_audit_log_period_is_checked(project, months, valid):
+    forms = project / "site_config/forms.yml"
+    forms.write_text(
+        forms.read_text(encoding="utf-8").replace(
+            "audit_log_months: 24", f"audit_log_months: {months}"
+        ),
+        encoding="utf-8",
+    )
+    found = [p.code for p in problems_of(project)]
+    assert found == ([] if valid else ["retention.audit_log"])

@@ -41,6 +41,15 @@ def login(client, username="anna.b", password=GOOD):
     )
 
 
+def logged_in(service, username: str = "marco", role: str = "operator"):
+    """A test client logged in with a new account (password GOOD)."""
+    staff_auth.limiter.reset()  # one limiter per process: start with no failures
+    maintenance.add_account(service, username, role, GOOD)
+    client = service.test_client()
+    assert login(client, username, GOOD).status_code == 303
+    return client
+
+
 def test_there_is_no_default_account(service):
     assert maintenance.list_accounts(service) == []
 
@@ -170,3 +179,20 @@ def test_a_forged_cookie_is_a_stranger(staff):
     client = staff.test_client()
     client.set_cookie("portal_staff", "eyJfdXNlcl9pZCI6IngifQ.forged.signature", path="/staff/")
     assert client.get("/staff/").status_code == 302
+
+
+def test_long_lists_are_paged_keeping_their_filters(staff):
+    from forms_service.domain import audit
+
+    with staff.app_context():
+        for n in range(55):
+            audit.record(database(), get_db(), f"tentativo{n}", "staff.login_failed")
+    client = staff.test_client()
+    login(client)
+    first = client.get("/staff/registro?azione=staff.login_failed").get_data(as_text=True)
+    assert "55 attività, pagina 1 di 2" in first and "Pagina precedente" not in first
+    link = re.search(r'href="([^"]+)">Pagina successiva', first)
+    assert link and "azione=staff.login_failed" in link[1] and "pagina=2" in link[1]
+    second = client.get(link[1].replace("&amp;", "&")).get_data(as_text=True)
+    assert "pagina 2 di 2" in second and "Pagina successiva" not in second
+    assert "tentativo0<" in second and "tentativo54<" not in second  # newest first

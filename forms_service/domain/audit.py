@@ -27,6 +27,7 @@ ACTIONS = {
     "registration.assisted": "iscrizione inserita allo sportello",
     "registration.moved": "iscrizione spostata tra confermati e attesa",
     "registration.attendance": "presenza segnata",
+    "registration.cancelled": "iscrizione annullata dallo sportello",
     "registrations.exported": "iscritti esportati",
     "registrations.printed": "foglio presenze stampato",
     "subject.searched": "ricerca dei dati di una persona",

@@ -1,7 +1,8 @@
 """Delete what the privacy notice says we no longer keep (``portal purge``, run daily).
 
 The periods come from site_config/forms.yml, the same values the privacy page
-states, so the notice and the deletion cannot disagree.
+states, so the notice and the deletion cannot disagree. The audit log has its own period
+(``audit_log_months``). What goes is counted into the statistics first, without names.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .eligibility import add_months
 class Purged:
     pre_applications: int
     registrations: int
+    audit_entries: int
 
 
 def registration_cutoffs(content: Content, event_ids, now: datetime) -> dict:
@@ -36,16 +38,20 @@ def registration_cutoffs(content: Content, event_ids, now: datetime) -> dict:
     return cutoffs
 
 
+def _months_before(now: datetime, months: int) -> datetime:
+    day = add_months(now.date(), -months)
+    return datetime(day.year, day.month, day.day, tzinfo=now.tzinfo)
+
+
 def purge(db: Database, content: Content, now: datetime, dry_run: bool = False) -> Purged:
     retention = content.forms.retention
-    before = add_months(now.date(), -retention.pre_applications_months)
-    applications_before = datetime(before.year, before.month, before.day, tzinfo=now.tzinfo)
-    applications, registrations = delete_expired(
+    applications, registrations, entries = delete_expired(
         db,
-        applications_before,
+        _months_before(now, retention.pre_applications_months),
         lambda ids: registration_cutoffs(content, ids, now),
         timedelta(days=retention.registrations_days_after_event),
         now,
         dry_run,
+        audit_before=_months_before(now, retention.audit_log_months),
     )
-    return Purged(applications, registrations)
+    return Purged(applications, registrations, entries)

@@ -16,7 +16,16 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 ROLES: dict[str, frozenset[str]] = {
     "operator": frozenset({"desk:read", "desk:work", "desk:export"}),
     "coordinator": frozenset(
-        {"desk:read", "desk:work", "desk:export", "accounts:manage", "audit:read", "stats:read"}
+        {
+            "desk:read",
+            "desk:work",
+            "desk:export",
+            "accounts:manage",
+            "audit:read",
+            "stats:read",
+            "subjects:manage",  # a resident's requests about their data: copy, erasure
+            "outbox:personal",  # residents' addresses and e-mail texts in the outbox
+        }
     ),
 }
 MIN_LENGTH = 12

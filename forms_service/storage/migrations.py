@@ -124,9 +124,36 @@ MIGRATIONS = (
             "CREATE INDEX outbox_due ON outbox (sent_at, gave_up_at, next_attempt_at)",
             "CREATE INDEX outbox_reference ON outbox (reference)",
             "ALTER TABLE registrations ADD COLUMN assisted_by TEXT",
-            "ALTER TABLE registrations ADD COLUMN privacy_on_paper BOOLEAN NOT NULL "
-            "DEFAULT FALSE",
+            "ALTER TABLE registrations ADD COLUMN privacy_on_paper BOOLEAN NOT NULL DEFAULT FALSE",
             "ALTER TABLE registrations ADD COLUMN attended BOOLEAN",
+        ),
+    ),
+    # Statistics without names: what `portal purge` (and an erasure on request) folds in just
+    # before deleting the rows, so the numbers for the Region survive the people's deletion.
+    # Months are Europe/Rome's (YYYY-MM) of when the row was made; "assisted" is a desk entry.
+    (
+        4,
+        (
+            """CREATE TABLE folded_pre_applications (
+            month TEXT NOT NULL,
+            desk TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            status TEXT NOT NULL,
+            assisted BOOLEAN NOT NULL,
+            pre_applications INTEGER NOT NULL,
+            PRIMARY KEY (month, desk, lang, status, assisted)
+        )""",
+            """CREATE TABLE folded_registrations (
+            event_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            status TEXT NOT NULL,
+            assisted BOOLEAN NOT NULL,
+            registrations INTEGER NOT NULL,
+            people INTEGER NOT NULL,
+            attended_people INTEGER NOT NULL,
+            absent_people INTEGER NOT NULL,
+            PRIMARY KEY (event_id, month, status, assisted)
+        )""",
         ),
     ),
 )

@@ -14,6 +14,7 @@ from portal import urls
 from ..domain import actions
 from ..domain.events import iso, signup_state
 from ..storage import store
+from . import notify
 from .db import database, get_db
 from .i18n import Messages, content, messages, pick_lang, request_facts
 from .openapi import openapi_document
@@ -75,6 +76,7 @@ def pre_application():
         request_facts(),
         m.lang,
         idempotency_key(data),
+        then=notify.after_pre_application(),
     )
     if outcome.kind == "invalid":
         return jsonify({"errors": m.errors(outcome.errors)}), 422
@@ -146,15 +148,17 @@ def register(event_id):
     data, m = read()
     if honeypot_filled(data):
         return error(400, "rejected", m)
+    found = content().events.get(event_id)
     outcome = actions.sign_up(
         database(),
         get_db(),
-        content().events.get(event_id),
+        found,
         data,
         m.lang,
         idempotency_key(data),
         actions.now(),
         signing_key(),
+        then=notify.after_sign_up(found),
     )
     if outcome.kind == "unknown":
         return error(404, "event_unknown", m)
@@ -201,6 +205,7 @@ def cancel(reference):
         reference,
         str(data.get("token") or ""),
         signing_key(),
+        then=notify.after_cancel(),
     )
     return registration_response(outcome, m)
 

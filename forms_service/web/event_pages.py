@@ -12,10 +12,12 @@ from flask import Blueprint, abort, request, url_for
 from portal import urls
 
 from ..domain import actions
+from ..domain.event_text import event_place, event_when
 from ..domain.events import signup_state
 from ..domain.forms import REGISTRATION as FORM
 from ..domain.forms import most_people
 from ..storage import store
+from . import notify
 from .db import database, get_db
 from .i18n import Messages, content
 from .pages import (
@@ -37,28 +39,6 @@ bp = Blueprint("events", __name__, url_prefix=f"{urls.FORMS_PREFIX}/<lang>")
 bp.register_error_handler(store.KeyReused, key_reused)
 EVENT = f"/{urls.EVENT_FORM_SLUG}/<event_id>/"
 REGISTRATION = "/iscrizione/<reference>"
-
-
-def event_when(m: Messages, event) -> str:
-    if event.date_to_be_confirmed or event.start is None:
-        when = m.s("date_to_be_confirmed")
-        return f"{when}. {m.text(event.when)}" if event.when else when
-    if event.end and event.start.date() == event.end.date():
-        return f"{m.date(event.start.date())}, {m.hours(event.start.time(), event.end.time())}"
-    return (
-        f"{m.datetime(event.start)} – {m.datetime(event.end)}"
-        if event.end
-        else m.datetime(event.start)
-    )
-
-
-def event_place(m: Messages, event) -> str:
-    if event.place.desk and event.place.desk in content().desks:
-        desk = content().desks[event.place.desk]
-        line = f"{m.text(desk.name)} – {m.desk_address(desk)}"
-    else:
-        line = event.place.address or ""
-    return f"{line}. {m.text(event.place.note)}" if event.place.note else line
 
 
 def event_facts(lang: str, m: Messages, event) -> dict:
@@ -139,6 +119,7 @@ def signup(lang, event_id):
         idempotency_key(data),
         actions.now(),
         signing_key(),
+        then=notify.after_sign_up(found),
     )
     if outcome.kind == "closed":
         return closed_page(lang, m, found, outcome.state)
@@ -198,6 +179,7 @@ def cancel(lang, reference):
         reference,
         str(payload().get("t") or ""),
         signing_key(),
+        then=notify.after_cancel(),
     )
     if outcome.kind != "cancelled":
         return registration_answer(lang, m, outcome)

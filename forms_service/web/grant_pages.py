@@ -20,6 +20,7 @@ from ..domain.questionnaire import BY_SLUG, DONT_KNOW, STEPS, Questionnaire
 from ..domain.references import normalise
 from ..storage import store
 from . import grant_session as saved
+from . import notify
 from .db import database, get_db
 from .grant_answers import answer_text, choice_labels
 from .i18n import Messages, content, request_facts
@@ -326,6 +327,7 @@ def send(lang):
         q.facts,
         m.lang,
         key,
+        then=notify.after_pre_application(),
     )
     if outcome.kind == "invalid":
         return check_page(lang, m, state, key, outcome.errors)

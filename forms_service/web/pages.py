@@ -54,7 +54,7 @@ def _stylesheets(site_dir: str, stamp: float) -> tuple[str, ...]:
     )
 
 
-PAGE_BLUEPRINTS = ("grant", "events")  # the pages that exist in every language
+PAGE_BLUEPRINTS = ("grant", "events", "status")  # the pages that exist in every language
 
 
 def site_home(lang: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, request
 
+from portal.urls import FORMS_PREFIX, STAFF_PREFIX
+
 HONEYPOT = "website"  # a field hidden from people; bots fill it in
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -58,10 +60,14 @@ def check_request() -> None:
         abort(429)
 
 
+# Residents' answers and the desk team's pages hold personal data: never kept by a cache.
+PRIVATE_PREFIXES = (f"{FORMS_PREFIX}/", f"{STAFF_PREFIX}/")
+
+
 def add_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.method == "POST" or request.path.startswith("/moduli/"):
+    if request.method == "POST" or request.path.startswith(PRIVATE_PREFIXES):
         response.headers.setdefault("Cache-Control", "no-store")  # pages may hold personal data
     if response.status_code == 429 and "retry_after" in g:
         response.headers["Retry-After"] = str(g.retry_after)

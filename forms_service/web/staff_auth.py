@@ -19,6 +19,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_limiter import Limiter
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -28,7 +29,8 @@ from ..domain import audit
 from ..domain.staff import Account, verify_password
 from ..storage import staff_store
 from .db import database, get_db
-from .staff_cookie import STAFF_PREFIX, AreaSessionInterface
+from .i18n import messages
+from .staff_cookie import STAFF_PREFIX, AreaSessionInterface, in_staff_area
 
 log = logging.getLogger("forms_service.staff")
 LIFETIME, IDLE = timedelta(hours=8), timedelta(minutes=30)
@@ -38,6 +40,9 @@ ACCOUNT_LIMIT, CLIENT_LIMIT = "5 per 15 minutes", "20 per 15 minutes"
 bp = Blueprint("staff_auth", __name__, url_prefix=STAFF_PREFIX)
 login_manager = LoginManager()
 limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", headers_enabled=False)
+# Every POST under /staff/ is checked here, before any view runs, so a new staff form cannot
+# forget its token; the residents' forms keep their own protection (web/security.py).
+csrf = CSRFProtect()
 
 
 class StaffUser:
@@ -85,6 +90,7 @@ def requires(permission: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        checked.permission = permission  # read by the access tests
         return checked
 
     return decorate
@@ -163,8 +169,28 @@ def rome_time(stamp: str | None) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
+def _check_csrf() -> None:
+    if in_staff_area() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+
+
+def _csrf_refused(error: CSRFError):
+    # Nothing was changed; the usual cause is a page left open past the session.
+    return render_template(
+        "error.html",
+        m=messages("it"),
+        status=400,
+        message="Il modulo è scaduto o non è valido, e non è stato salvato nulla: "
+        "torna indietro, ricarica la pagina e riprova.",
+    ), 400
+
+
 def init_app(app) -> None:
+    app.register_error_handler(CSRFError, _csrf_refused)
     app.session_interface = AreaSessionInterface()
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # only the staff area: _check_csrf
+    csrf.init_app(app)
+    app.before_request(_check_csrf)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # as long as the 8-hour session
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["PORTAL_REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)  # Redis down: let people in

@@ -7,10 +7,7 @@ detail page, whose every opening is audited.
 
 from __future__ import annotations
 
-import io
-
-from defusedcsv import csv as defused_csv
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
@@ -22,6 +19,7 @@ from .db import database, get_db
 from .i18n import content, messages
 from .staff_auth import actor, requires
 from .staff_cookie import STAFF_PREFIX
+from .staff_csv import csv_download
 from .staff_lists import chosen, day, page_asked, pages, text
 
 bp = Blueprint("staff_cases", __name__, url_prefix=f"{STAFF_PREFIX}/pre-domande")
@@ -75,17 +73,6 @@ def export():
     defusedcsv; every export is audited with its filters and size."""
     filters = _filters()
     rows, total = casework_store.find(database(), get_db(), **filters, limit=100_000)
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 only with it
-    writer = defused_csv.writer(out, delimiter=";")  # Italian Excel splits on ";"
-    writer.writerow(HEADINGS)
-    for row in rows:
-        writer.writerow(
-            [
-                casework.STATES[row["status"]].label if name == "status" else row[name] or ""
-                for name in EXPORTED
-            ]
-        )
     audit.record(
         database(),
         get_db(),
@@ -94,9 +81,17 @@ def export():
         rows=total,
         **{k: v for k, v in filters.items() if v},
     )
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="pre-domande.csv"'
-    return response
+    return csv_download(
+        "pre-domande.csv",
+        HEADINGS,
+        (
+            [
+                casework.STATES[row["status"]].label if name == "status" else row[name] or ""
+                for name in EXPORTED
+            ]
+            for row in rows
+        ),
+    )
 
 
 @bp.get("/")

@@ -269,6 +269,14 @@ MESSAGES = {
         "it": "il minimo ({min}) è più alto del massimo ({max}): scambiali.",
         "en": "the minimum ({min}) is above the maximum ({max}): swap them.",
     },
+    "retention.audit_log": {
+        "it": "il registro delle attività si tiene da 6 a 120 mesi (la proposta è 24): almeno "
+        "6 mesi perché gli accessi ai dati personali vanno conservati almeno tanto. Scrivi un "
+        "numero di mesi in quell'intervallo.",
+        "en": "the audit log is kept from 6 to 120 months (the proposal is 24): at least 6 "
+        "months because access to personal data must be kept that long. Write a number of "
+        "months in that range.",
+    },
     "contact.value_required": {
         "it": "un contatto available ha bisogno di value: scrivilo, o usa status: "
         "not_yet_available.",

@@ -77,6 +77,11 @@ class ContactsFile:
     contacts: tuple[Contact, ...] = doc("I contatti pubblicati sul sito.")
 
 
+# At least 6 months: the Garante asks that logins to systems with personal data be kept that
+# long (provvedimento 27 novembre 2008, amministratori di sistema); over 10 years is a typo.
+AUDIT_LOG_MONTHS = (6, 120)
+
+
 @dataclass(frozen=True)
 class Retention:
     pre_applications_months: int = doc(
@@ -85,6 +90,16 @@ class Retention:
     registrations_days_after_event: int = doc(
         "Giorni dopo la fine di un evento in cui si tengono le iscrizioni; poi si cancellano."
     )
+    audit_log_months: int = doc(
+        "Mesi in cui si tiene il registro delle attività dell'area dello sportello (chi ha "
+        "fatto che cosa); poi ogni voce si cancella. Da 6 a 120."
+    )
+
+    def check(self, node, ctx, name):
+        if not AUDIT_LOG_MONTHS[0] <= self.audit_log_months <= AUDIT_LOG_MONTHS[1]:
+            ctx.error(
+                child(node, "audit_log_months"), "retention.audit_log", f"{name}.audit_log_months"
+            )
 
 
 @dataclass(frozen=True)

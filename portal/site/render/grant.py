@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...urls import grant_form
+from ...urls import grant_form, status_form
 from .context import Page, Renderer
 from .easy import easy_link
 from .services import where_to_go
@@ -35,8 +35,9 @@ def render_grant(r: Renderer) -> Page:
         f"## {r.s('grant_how_to_apply')}\n\n{r.block(grant.how_to_apply)}\n\n"
         f"{window_line(r, rules.application_window)}\n\n{form_button(r)}",
     ]
-    if grant.what_happens_next:
-        parts.append(f"## {r.s('grant_next')}\n\n{r.block(grant.what_happens_next)}")
+    after = [r.block(grant.what_happens_next)] if grant.what_happens_next else []
+    after.append(f"{r.s('status_done_later')} [{r.s('status_link')}]({status_form(r.lang)})")
+    parts.append(f"## {r.s('grant_next')}\n\n" + "\n\n".join(after))
     if grant.desks:
         parts.append(f"## {r.s('service_where')}\n\n{where_to_go(r, grant.desks, PATH)}")
     if grant.funding:

@@ -17,6 +17,7 @@ def data_retention(r: Renderer) -> str:
     items = [
         r.s("retention_pre_applications", months=retention.pre_applications_months),
         r.s("retention_registrations", days=retention.registrations_days_after_event),
+        r.s("retention_audit_log", months=retention.audit_log_months),
         r.s("retention_not_eligible"),
     ]
     return "\n".join(
