@@ -270,6 +270,37 @@ def test_what_the_desk_does_for_a_resident_mails_the_resident_not_the_team(make_
     assert promoted["Subject"] == "Vivere SAP: now you have a place – Building meeting"
 
 
+def test_a_place_given_by_hand_is_mailed_too(make_app, smtp_server):
+    smtp_server.start()
+    app = make_app(PORTAL_SMTP_URL=smtp_server.url)
+    staff_auth.limiter.reset()
+    maintenance.add_account(app, "marco", "operator", GOOD)
+    desk = app.test_client()
+    assert login(desk, "marco", GOOD).status_code == 303
+    client = app.test_client()
+    first = client.post(
+        REGISTER, json={"full_name": "Anna", "phone": "035 123456", "people": 3, "consent": True}
+    ).get_json()
+    waiting = client.post(
+        f"{REGISTER}?lang=en",
+        json={"full_name": "Bob", "email": "bob@example.org", "people": 1, "consent": True},
+    ).get_json()
+    assert waiting["status"] == "waitlisted"
+    event = "/staff/eventi/assemblea"
+    for reference, target in (
+        (first["reference"], "waitlisted"),
+        (waiting["reference"], "confirmed"),
+    ):
+        moved = desk.post(
+            f"{event}/iscrizioni/{reference}/sposta",
+            data={"csrf_token": csrf(desk, event), "verso": target},
+        )
+        assert moved.status_code == 303, moved.get_data(as_text=True)
+    maintenance.send_mail(app)
+    [_, news] = smtp_server.to("bob@example.org")
+    assert news["Subject"] == "Vivere SAP: now you have a place – Building meeting"
+
+
 # --- a mail server that is down ------------------------------------------------------------------
 
 

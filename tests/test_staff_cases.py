@@ -66,7 +66,7 @@ def test_search_by_reference_as_read_out(desk):
     page = client.get(f"/staff/pre-domande/?cerca={references[1]}").get_data(as_text=True)
     assert references[1] in page and references[0] not in page
     detail = client.get(f"/staff/pre-domande/{spoken}")
-    assert detail.status_code == 200 and "14321.09" in detail.get_data(as_text=True)
+    assert detail.status_code == 200 and "14.321,09\xa0€" in detail.get_data(as_text=True)
 
 
 def test_status_moves_in_order_with_history(desk):

@@ -122,13 +122,24 @@ def check_move(row: dict, target: str, confirmed: int, capacity: int | None) -> 
     return confirmed + row["people"]
 
 
-def move(db: Database, conn, event: Event, reference: str, target: str, actor: str) -> str:
+def move(
+    db: Database,
+    conn,
+    event: Event,
+    reference: str,
+    target: str,
+    actor: str,
+    then: Callable[[object, list], None] | None = None,
+) -> str:
     """Move a registration to ``target`` (confirmed or waitlisted) and audit it, in one
-    transaction; returns the old status. Raises LookupError, Refused."""
+    transaction; returns the old status. ``then(conn, [reference])`` runs in it when someone
+    leaves the waiting list for a place (their e-mail). Raises LookupError, Refused."""
     with db.transaction(conn):
         row, confirmed = _locked(db, conn, event, reference)
         now_confirmed = check_move(row, target, confirmed, event.capacity)
         event_staff_store.set_status(db, conn, reference, event.id, target, now_confirmed)
+        if then and target == "confirmed":
+            then(conn, [reference])
         audit.record(
             db,
             conn,

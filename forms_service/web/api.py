@@ -205,7 +205,7 @@ def cancel(reference):
         reference,
         str(data.get("token") or ""),
         signing_key(),
-        then=notify.after_cancel(),
+        then=notify.after_promotion(),
     )
     return registration_response(outcome, m)
 

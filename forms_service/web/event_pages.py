@@ -179,7 +179,7 @@ def cancel(lang, reference):
         reference,
         str(payload().get("t") or ""),
         signing_key(),
-        then=notify.after_cancel(),
+        then=notify.after_promotion(),
     )
     if outcome.kind != "cancelled":
         return registration_answer(lang, m, outcome)

@@ -130,9 +130,9 @@ def after_sign_up(event, team: bool = True) -> store.AfterSave:
     return write
 
 
-def after_cancel() -> Callable[[object, list], None]:
-    """``then`` for a cancellation: each person who leaves the waiting list for a place, and
-    gave an e-mail, hears so in their language, with their private link."""
+def after_promotion() -> Callable[[object, list], None]:
+    """``then`` for a cancellation or a move by hand: each person who leaves the waiting list
+    for a place, and gave an e-mail, hears so in their language, with their private link."""
 
     def write(conn, promoted: list) -> None:
         db = database()

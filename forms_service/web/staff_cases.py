@@ -7,6 +7,9 @@ detail page, whose every opening is audited.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
@@ -130,6 +133,9 @@ def _detail(row: dict, form: MoveForm, status: int = 200, refused: str = ""):
         "staff/case.html",
         m=messages("it"),
         row=row,
+        # Stored as text (exact decimals, ISO days); shown the Italian way.
+        isee=Decimal(row["isee"]),
+        tenancy_start=date.fromisoformat(row["tenancy_start"]),
         history=history,
         form=form,
         state=casework.STATES[row["status"]],

@@ -116,7 +116,9 @@ def move(event_id, reference):
     return _worked(
         event,
         reference,
-        lambda ref: event_desk.move(database(), get_db(), event, ref, target, actor()),
+        lambda ref: event_desk.move(
+            database(), get_db(), event, ref, target, actor(), notify.after_promotion()
+        ),
     )
 
 
@@ -145,7 +147,7 @@ def cancel(event_id, reference):
         event,
         reference,
         lambda ref: event_desk.cancel(
-            database(), get_db(), event, ref, actor(), then=notify.after_cancel()
+            database(), get_db(), event, ref, actor(), then=notify.after_promotion()
         ),
     )
 

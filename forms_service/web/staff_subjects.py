@@ -20,7 +20,7 @@ from ..domain import subjects
 from ..domain.casework import STATES
 from .db import database, get_db
 from .i18n import content
-from .notify import after_cancel
+from .notify import after_promotion
 from .staff_auth import actor, requires
 from .staff_cookie import STAFF_PREFIX
 
@@ -113,7 +113,7 @@ def erase():
             content().events,
             datetime.now(UTC),
             actor(),
-            then=after_cancel(),  # who gets a freed place hears so, as after any cancellation
+            then=after_promotion(),  # who gets a freed place hears so, as after any cancellation
         )
     except subjects.Changed:
         refused = (
