@@ -201,18 +201,24 @@ def test_the_html_forms_write_mail_too(make_app, smtp_server):
         assert "Anna" not in body(message) and "anna@" not in body(message)
 
 
-def test_a_place_that_comes_free_is_mailed_in_the_waiting_persons_language(make_app, smtp_server):
-    smtp_server.start()
-    app = make_app(PORTAL_SMTP_URL=smtp_server.url)
-    client = app.test_client()
+def full_then_waiting(client, lang: str, name: str, email: str) -> tuple[dict, dict]:
+    """Anna takes all 3 places of "assemblea"; then ``name`` signs up and waits."""
     first = client.post(
         REGISTER, json={"full_name": "Anna", "phone": "035 123456", "people": 3, "consent": True}
     ).get_json()
     waiting = client.post(
-        f"{REGISTER}?lang=uk",
-        json={"full_name": "Olena", "email": "olena@example.org", "people": 1, "consent": True},
+        f"{REGISTER}?lang={lang}",
+        json={"full_name": name, "email": email, "people": 1, "consent": True},
     ).get_json()
     assert (first["status"], waiting["status"]) == ("confirmed", "waitlisted")
+    return first, waiting
+
+
+def test_a_place_that_comes_free_is_mailed_in_the_waiting_persons_language(make_app, smtp_server):
+    smtp_server.start()
+    app = make_app(PORTAL_SMTP_URL=smtp_server.url)
+    client = app.test_client()
+    first, waiting = full_then_waiting(client, "uk", "Olena", "olena@example.org")
     maintenance.send_mail(app)
     [signed_up] = smtp_server.to("olena@example.org")
     ukrainian = strings(app, "uk")
@@ -277,15 +283,7 @@ def test_a_place_given_by_hand_is_mailed_too(make_app, smtp_server):
     maintenance.add_account(app, "marco", "operator", GOOD)
     desk = app.test_client()
     assert login(desk, "marco", GOOD).status_code == 303
-    client = app.test_client()
-    first = client.post(
-        REGISTER, json={"full_name": "Anna", "phone": "035 123456", "people": 3, "consent": True}
-    ).get_json()
-    waiting = client.post(
-        f"{REGISTER}?lang=en",
-        json={"full_name": "Bob", "email": "bob@example.org", "people": 1, "consent": True},
-    ).get_json()
-    assert waiting["status"] == "waitlisted"
+    first, waiting = full_then_waiting(app.test_client(), "en", "Bob", "bob@example.org")
     event = "/staff/eventi/assemblea"
     for reference, target in (
         (first["reference"], "waitlisted"),
