@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # apt needs root; use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test test-fast lint site check translations schema docs install install-test browser clean bench lighthouse
+.PHONY: run test test-fast lint audit site check translations schema docs install install-test browser system clean bench lighthouse bench-forms bench-build wrk
 
 # `portal serve` builds the site itself before serving: depending on `site` built it twice.
 run: install ## Build the site and serve it with live preview on http://127.0.0.1:8000
@@ -17,7 +17,7 @@ run: install ## Build the site and serve it with live preview on http://127.0.0.
 
 # One process per core; a whole file stays on one worker (--dist loadfile), so the Redis tests,
 # which share one Redis database, never run at the same time.
-test: install-test lint browser ## Install what the tests need, lint, run the whole suite with coverage
+test: install-test lint audit browser system ## Install what the tests need, lint, audit, run the whole suite with coverage
 	$(BIN)/python -m pytest --cov --cov-report=term --numprocesses auto --dist loadfile
 
 # The contributor's loop, under two minutes on two cores: model, build, CLI and service tests
@@ -31,6 +31,12 @@ lint: install-test ## ruff (lint and format check) and mypy, configured in pypro
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Known vulnerabilities in the pinned dependencies: pip-audit where OSV answers, else PyPI's own
+# advisories for every package pinned at its latest release (scripts/audit.py). A known
+# vulnerability fails; with no source at all it fails in CI (CI=true) and warns elsewhere.
+audit: install-test ## pip-audit of the installed, pinned dependencies
+	$(BIN)/python scripts/audit.py
 
 site: install ## Check the content and build site/
 	$(BIN)/portal build
@@ -52,6 +58,17 @@ bench: install-test browser ## Page weight of a first visit per language vs the 
 
 lighthouse: install browser bench/node_modules/.package-lock.json ## Lighthouse scores into bench/lighthouse-scores.json
 	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m bench.lighthouse
+
+bench-forms: install wrk ## Pre-applications/s vs liveness on SQLite and PostgreSQL, under gunicorn (bench/README.md)
+	$(BIN)/python -m bench.forms_throughput
+
+bench-build: install ## Full build time at 1x, 4x, 16x the content, against plain mkdocs (bench/README.md)
+	$(BIN)/python -m bench.build_scaling
+
+# The load generator of bench-forms (Debian's wrk; wrk2's constant rate is not packaged).
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 
 # Lighthouse, pinned by bench/package-lock.json (npm writes node_modules/.package-lock.json).
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
@@ -78,6 +95,13 @@ BROWSER_PACKAGES := chromium fonts-noto-core fonts-noto-cjk
 browser:
 	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); }
+
+# tests/test_nginx.py runs Debian's nginx (and openssl, for its certificate) in front of
+# gunicorn, as docs/operators.md configures it; it fails, never skips, without them.
+SYSTEM_PACKAGES := nginx openssl
+system:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); }
 
 clean:
 	rm -rf $(VENV) site .site.* var

@@ -26,6 +26,8 @@ from .web import (
     grant_pages,
     i18n,
     pages,
+    ratelimit,
+    requests,
     security,
     staff_admin,
     staff_assisted,
@@ -37,7 +39,6 @@ from .web import (
     staff_subjects,
     status_pages,
 )
-from .web.ratelimit import RateLimiter, parse_limits
 
 
 def create_app(test_config: dict | None = None, root: Path | str | None = None) -> Flask:
@@ -47,17 +48,18 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
     app.config["PORTAL_ROOT"] = str(root)
     hops = int(app.config["PORTAL_PROXY_HOPS"])
     if hops:
+        # Only what the documented nginx sets: the client's address and the scheme. Never
+        # X-Forwarded-Host: nobody sets it, so it would be the client's to forge.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=0
         )
     app.extensions["portal_content"] = ContentCache(root)
-    app.extensions["portal_rate_limiter"] = RateLimiter(
-        parse_limits(app.config["PORTAL_RATE_LIMITS"]), app.config["PORTAL_REDIS_URL"]
-    )
     smtp.parse_url(app.config["PORTAL_SMTP_URL"])  # a malformed one stops the start, named
-    db.init_app(app, Database(app.config["PORTAL_DATABASE_URL"], root))
+    db.init_app(app, Database(app.config["PORTAL_DATABASE_URL"], root, db.limits(app.config)))
     app.before_request(i18n.take_snapshot)  # one content version for the whole request
     app.before_request(security.check_request)
+    ratelimit.init_app(app)  # the per-client limits, right after the origin check
+    app.before_request(requests.clean_request)  # no NUL or lone surrogate past here
     app.after_request(security.add_headers)
     errors.init_app(app)
     staff_auth.init_app(app)
@@ -77,5 +79,6 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
         status_pages.bp,
     ):
         app.register_blueprint(blueprint)
+    ratelimit.limit_submissions(app)
     maintenance.init_app(app)
     return app

@@ -31,6 +31,32 @@ SETTINGS = (
         "`postgresql://host/db` for production.",
     ),
     Setting(
+        "PORTAL_DB_POOL_SIZE",
+        "5",
+        "Database connections each worker process keeps open at most (PostgreSQL pool; "
+        "SQLite keeps this many idle). Instances × workers × threads-sharing-a-pool × this "
+        "must stay below PostgreSQL's `max_connections`: see docs/operators.md.",
+    ),
+    Setting(
+        "PORTAL_DB_CONNECT_TIMEOUT",
+        "2",
+        "Seconds to wait for a new database connection or a free one from the pool; then the "
+        "resident gets a 503 page (try again later) instead of waiting.",
+    ),
+    Setting(
+        "PORTAL_DB_LOCK_TIMEOUT",
+        "2",
+        "Seconds a statement waits for a lock held by another (PostgreSQL `lock_timeout`, "
+        "SQLite busy timeout); then the transaction is rolled back and the answer is a 503.",
+    ),
+    Setting(
+        "PORTAL_DB_STATEMENT_TIMEOUT",
+        "3",
+        "Seconds a PostgreSQL statement may run (`statement_timeout`); the client gives up "
+        "half a second later when no answer comes at all (a network partition). Keep "
+        "connect + statement timeouts under 5 s, the longest a resident waits.",
+    ),
+    Setting(
         "PORTAL_SECRET_KEY",
         "",
         "Signs sessions and cancel links. Empty: a random key is created once in "
@@ -38,15 +64,18 @@ SETTINGS = (
     ),
     Setting(
         "PORTAL_RATE_LIMITS",
-        "post=30/minute,get=600/minute",
-        "Per-client limits as `kind=N/second|minute|hour`, comma-separated; `off` disables "
-        "them (benchmarks).",
+        "post=30/minute,get=600/minute,submit=5/minute,submit=20/hour",
+        "Per-client limits as `kind=N/second|minute|hour`, comma-separated: `post` counts every "
+        "POST, `get` every page read, `submit` only the posts that create a sign-up or a "
+        "pre-application (a kind may repeat, for two windows; one left out is not limited); "
+        "`off` disables them all (tests, benchmarks).",
     ),
     Setting(
         "PORTAL_REDIS_URL",
         "",
-        "Redis for rate-limit counters shared by several workers, e.g. "
-        "`redis://127.0.0.1:6379/0`; empty keeps them in the process.",
+        "Redis for the rate-limit counters, shared by every worker and instance, e.g. "
+        "`redis://127.0.0.1:6379/0`; empty keeps them in each process. While Redis does not "
+        "answer, each process counts alone (logged once when it starts and once when it ends).",
     ),
     Setting(
         "PORTAL_MAX_REQUEST_BYTES", "16384", "Largest request body accepted; larger ones get 413."
@@ -54,9 +83,10 @@ SETTINGS = (
     Setting(
         "PORTAL_PROXY_HOPS",
         "0",
-        "How many reverse proxies (nginx: 1) stand in front of the service; their "
-        "X-Forwarded-For/-Proto/-Host headers are then trusted for the client address, used "
-        "by rate limits, and for the scheme, used by the origin check and links.",
+        "How many reverse proxies (nginx: 1) stand in front of the service; the address each "
+        "appends to X-Forwarded-For is then the client's, counted by the rate limits, and "
+        "X-Forwarded-Proto the scheme, for the origin check and links. X-Forwarded-Host is "
+        "never trusted.",
     ),
     Setting(
         SITE_URL_VARIABLE,
@@ -111,7 +141,7 @@ def load_settings(root: Path, overrides: dict | None = None) -> dict:
 
 
 def _stored_secret(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)  # var/ also holds the database
     if not path.exists():
         # O_EXCL: when several workers start at once, exactly one writes the key.
         try:

@@ -252,7 +252,8 @@ class QuietRequestHandler(WSGIRequestHandler):
     """Access log without query strings: cancel links carry a private token there."""
 
     def log_request(self, code="-", size="-"):
-        path = self.path.split("?", 1)[0]
+        # repr's escapes: a control character in the request line cannot start a forged line.
+        path = repr(self.path.split("?", 1)[0])[1:-1]
         self.log("info", '"%s %s" %s %s', self.command, path, code, size)
 
 

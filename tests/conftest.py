@@ -184,18 +184,26 @@ def service(request, database_url):
     or through another fixture) to change content gets the app on that copy instead, with
     the same event added.
     """
-    from forms_service import create_app
-
     if "project" in request.fixturenames:
         root = request.getfixturevalue("project")
         add_event(root)
     else:
         root = request.getfixturevalue("shared_content")
+    app = service_app(root, database_url)
+    yield app
+    app.extensions["portal_db"].close()  # the pooled connections, before the schema goes
+
+
+def service_app(root: Path, database_url: str, **settings: str):
+    """The forms service on ``database_url`` for tests: no rate limits, a fixed key."""
+    from forms_service import create_app
+
     app = create_app(
         {
             "PORTAL_DATABASE_URL": database_url,
             "PORTAL_RATE_LIMITS": "off",
             "PORTAL_SECRET_KEY": "test-secret",
+            **settings,
         },
         root=root,
     )
@@ -206,6 +214,29 @@ def service(request, database_url):
 @pytest.fixture
 def client(service):
     return service.test_client()
+
+
+@pytest.fixture
+def redis_db():
+    """Redis db 15 (``REDIS``) with no rate-limit counters (Flask-Limiter's ``LIMITS:*`` keys),
+    before and after the test; fails (never skips) when Redis is down."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is not reachable at {REDIS}: {exc}")
+
+    def flush():
+        keys = list(client.scan_iter("LIMITS:*"))
+        if keys:
+            client.delete(*keys)
+
+    flush()
+    yield client
+    flush()
+    client.close()
 
 
 # --- browser -------------------------------------------------------------------------------

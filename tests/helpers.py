@@ -62,6 +62,16 @@ def get(url: str):
         return error.code, error.headers, error.read().decode("utf-8", "replace")
 
 
+def stop(process: subprocess.Popen, grace: float = 15) -> None:
+    """Ask a server to stop (SIGTERM: gunicorn finishes its requests), then kill it."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
 @contextmanager
 def running_portal(root: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """``portal serve`` in a subprocess on a free port, with ``env`` added to the environment;
@@ -95,12 +105,7 @@ def running_portal(root: Path, *extra: str, env: dict[str, str] | None = None) -
                 raise RuntimeError("portal serve did not start within 60 s")
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, grace=10)
 
 
 def wait_for(predicate, timeout: float = 30, interval: float = 0.2):

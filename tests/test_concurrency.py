@@ -42,9 +42,12 @@ def backend_url(request, tmp_path):
     yield from postgres_schema()
 
 
-@contextmanager
-def gunicorn(root: Path, database_url: str, log: Path):
-    """gunicorn -w 4 -k gthread --threads 4 on a free port; yields the base URL."""
+def start_gunicorn(
+    root: Path, database_url: str, log: Path, settings: dict | None = None
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn -w 4 -k gthread --threads 4 on a free port, as production runs it, with
+    ``settings`` over the test defaults (no rate limits, no Redis); returns at once, with the
+    process and its base URL: see ``wait_until_up``."""
     port = free_port()
     env = {
         **os.environ,
@@ -53,6 +56,7 @@ def gunicorn(root: Path, database_url: str, log: Path):
         "PORTAL_RATE_LIMITS": "off",
         "PORTAL_SECRET_KEY": "x",
         "PORTAL_REDIS_URL": "",
+        **(settings or {}),
     }
     command = [
         sys.executable,
@@ -83,28 +87,42 @@ def gunicorn(root: Path, database_url: str, log: Path):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    base = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until_up(process: subprocess.Popen, base: str, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{log.read_text()}")
+        try:
+            if call(f"{base}/api/health", timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{log.read_text()}")
-            try:
-                if call(f"{base}/api/health", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+@contextmanager
+def gunicorn(root: Path, database_url: str, log: Path, settings: dict | None = None):
+    """One gunicorn (``start_gunicorn``), up; yields the base URL; always stopped."""
+    process, base = start_gunicorn(root, database_url, log, settings)
+    try:
+        wait_until_up(process, base, log)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        stop_gunicorn(process)
 
 
 def call(

@@ -8,6 +8,7 @@ the page's language, and the error markup a screen reader relies on.
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from babel.dates import format_date
 from forms_service.domain.actions import today
 from forms_service.domain.eligibility import add_months
 from tests.conftest import add_event, local_now
+from tests.helpers import service_rows
 
 ANSWERS = [
     ("riscaldamento", {"heating": "centralized"}),
@@ -531,9 +533,18 @@ def test_send_shows_errors_on_the_check_page_when_an_answer_is_no_longer_valid(c
     answer_all(client)
     key = fill_details(client)
     with client.session_transaction() as session:
-        grant = session["grant"]
-        grant["details"]["preferred_desk"] = "chiuso-da-ieri"
-        session["grant"] = grant
+        draft_id = session["grant_draft"]  # the answers wait on the server, under this id
+    [draft] = service_rows(service, "SELECT data FROM form_drafts WHERE id = ?", (draft_id,))
+    grant = json.loads(draft["data"])
+    grant["details"]["preferred_desk"] = "chiuso-da-ieri"
+    db = service.extensions["portal_db"]
+    conn = db.connect()
+    try:
+        db.execute(
+            conn, "UPDATE form_drafts SET data = ? WHERE id = ?", (json.dumps(grant), draft_id)
+        )
+    finally:
+        conn.close()
     page = client.get(url("it", "controlla"))
     assert "Non indicato" in text(page)
     response = send(client, "it", key)
@@ -605,11 +616,14 @@ def test_unknown_language_step_and_reference(client, service):
 
 
 def sign_up(client, event: str, lang: str = "it", **person):
+    """Signs ``person`` up; each name with its own e-mail (one e-mail signs up once)."""
     page = client.get(f"/moduli/{lang}/eventi/{event}/")
     assert page.status_code == 200, text(page)
+    name = person.get("full_name")
+    email = name.lower().replace(" ", ".") + "@example.it" if name else PERSON["email"]
     response = client.post(
         f"/moduli/{lang}/eventi/{event}/",
-        data={**PERSON, **person, "submission_id": submission_id(page)},
+        data={**PERSON, "email": email, **person, "submission_id": submission_id(page)},
     )
     assert response.status_code == 303, text(response)
     return response.headers["Location"]

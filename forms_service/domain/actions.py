@@ -20,13 +20,22 @@ from ..storage import store
 from ..storage.db import Database
 from .eligibility import Reason, assess
 from .events import signup_state
-from .forms import ELIGIBILITY, PRE_APPLICATION, Facts, answers, validate_registration
+from .forms import (
+    ELIGIBILITY,
+    PRE_APPLICATION,
+    Facts,
+    answers,
+    contact_keys,
+    validate_registration,
+)
 from .references import cancel_token, new_reference, normalise, token_matches
 
 
 @dataclass
 class Outcome:
-    kind: str  # created, replayed, invalid, ineligible, unknown, closed, forbidden, cancelled
+    # created, replayed, invalid, ineligible, unknown, closed, forbidden, cancelled, or
+    # already_signed_up (this phone or e-mail has a live sign-up to the event)
+    kind: str
     reference: str | None = None
     errors: dict = field(default_factory=dict)  # field -> FieldError
     reasons: list = field(default_factory=list)  # Reason
@@ -101,29 +110,38 @@ def sign_up(
     assisted: Assisted | None = None,
     then: store.AfterSave | None = None,
 ) -> Outcome:
-    """``then(conn, reference)`` runs in the transaction that stores it (the outbox)."""
+    """``then(conn, reference)`` runs in the transaction that stores it (the outbox).
+
+    One phone number or e-mail signs up once per event (cancelled sign-ups aside), whoever
+    types it, so one client cannot fill an event: a second is ``already_signed_up``, which
+    says nothing of the first (not its name, reference or status)."""
     if event is None:
         return Outcome("unknown")
     state = signup_state(event, moment)
     if state != "open":
         return Outcome("closed", state=state)
-    clean, errors = validate_registration(data, Facts(moment.date()), event.capacity)
+    clean, errors = validate_registration(data, Facts(moment.date()), event)
     if errors:
         return Outcome("invalid", errors=errors)
-    registration, created = store.register(
-        db,
-        conn,
-        event.id,
-        event.capacity,
-        clean,
-        clean["people"],
-        lang,
-        key,
-        lambda: new_reference("registration"),
-        assisted_by=assisted.by if assisted else None,
-        privacy_on_paper=assisted.privacy_on_paper if assisted else False,
-        then=then,
-    )
+    mine = contact_keys(clean.get("phone"), clean.get("email"))
+    try:
+        registration, created = store.register(
+            db,
+            conn,
+            event.id,
+            event.capacity,
+            clean,
+            clean["people"],
+            lang,
+            key,
+            lambda: new_reference("registration"),
+            assisted_by=assisted.by if assisted else None,
+            privacy_on_paper=assisted.privacy_on_paper if assisted else False,
+            then=then,
+            same_person=lambda phone, email: bool(mine & contact_keys(phone, email)),
+        )
+    except store.AlreadySignedUp:
+        return Outcome("already_signed_up")
     token = cancel_token(secret, registration.reference)
     return Outcome(
         "created" if created else "replayed",

@@ -218,7 +218,10 @@ def parse_text(raw, *, min_length: int = 1, max_length: int) -> str:
 
 
 def _is_control(char: str) -> bool:
-    # Cc: NUL, escapes, C1 controls; Cs: lone surrogates, which cannot be stored as UTF-8.
+    # Cc: NUL, escapes, C1 controls; Cs: lone surrogates, which cannot be stored as UTF-8;
+    # U+FFFD: what web/requests.py puts in their place (and browsers for undecodable bytes).
+    if char == "\ufffd":
+        return True
     return char not in WHITESPACE_CONTROLS and unicodedata.category(char) in ("Cc", "Cs")
 
 
@@ -252,3 +255,24 @@ def parse_email(raw) -> str:
     ):
         raise FieldError("email")
     return f"{local}@{domain.lower()}"
+
+
+# --- the same contact, written two ways ---------------------------------------------------------
+
+ITALY = "39"
+
+
+def phone_key(text: str) -> str:
+    """A phone number as comparable digits: "035 123456", "+39 035 123456" and
+    "0039 035-123456" are one number. Without + or 00 a number is Italian as written
+    (a mobile may start with 39: "393 …" is not "+39 3 …"); a foreign one keeps its code."""
+    raw = ascii_digits(str(text)).strip()
+    digits = "".join(c for c in raw if c.isdigit())
+    if raw.startswith("+") or digits.startswith("00"):
+        digits = digits.removeprefix("00")
+        return digits.removeprefix(ITALY) if digits.startswith(ITALY) else "+" + digits
+    return digits
+
+
+def email_key(text: str) -> str:
+    return str(text).strip().casefold()

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
 
-from portal.model.types import Band, HeatingType
+from portal.model.types import MAX_GROUP, Band, Event, HeatingType
 
+from . import schemas
 from .eligibility import Answers
 from .fields import (
     FieldError,
+    email_key,
     missing,
     parse_bool,
     parse_choice,
@@ -27,12 +29,13 @@ from .fields import (
     parse_isee,
     parse_phone,
     parse_text,
+    phone_key,
 )
 
 HEATING: tuple[str, ...] = get_args(HeatingType)  # declared once, in the content model
 BANDS: tuple[str, ...] = get_args(Band)
 META_FIELDS = ("lang", "website", "submission_id")  # language, honeypot, idempotency key
-MAX_PEOPLE = 10  # one sign-up brings at most this many people
+MAX_PEOPLE = MAX_GROUP  # no sign-up brings more; each event's own limit is often lower
 
 
 @dataclass(frozen=True)
@@ -76,30 +79,23 @@ class Field:
         return KINDS[self.kind].schema(self, facts)
 
 
-def _text_schema(f: Field, _facts) -> dict:
-    return {"type": "string", "minLength": f.minimum, "maxLength": f.maximum}
-
-
-FLEXIBLE_BOOL = {"oneOf": [{"type": "boolean"}, {"type": "string", "maxLength": 10}]}
-
 KINDS: dict[str, Kind] = {
     "text": Kind(
-        lambda raw, f, _: parse_text(raw, min_length=f.minimum, max_length=f.maximum), _text_schema
+        lambda raw, f, _: parse_text(raw, min_length=f.minimum, max_length=f.maximum),
+        lambda f, _: schemas.text(f.minimum, f.maximum),
     ),
     "phone": Kind(
         lambda raw, f, _: parse_phone(raw, max_length=f.maximum),
-        lambda f, _: {"type": "string", "maxLength": f.maximum},
+        lambda f, _: schemas.phone(f.maximum),
     ),
-    "email": Kind(
-        lambda raw, f, _: parse_email(raw), lambda f, _: {"type": "string", "maxLength": 254}
-    ),
+    "email": Kind(lambda raw, f, _: parse_email(raw), lambda f, _: schemas.email()),
     "count": Kind(
         lambda raw, f, _: parse_int(raw, minimum=f.minimum, maximum=f.maximum),
         lambda f, _: {"type": "integer", "minimum": f.minimum, "maximum": f.maximum},
     ),
     "past_date": Kind(
         lambda raw, f, facts: parse_date(raw, not_after=facts.today, not_before=f.minimum),
-        lambda f, _: {"type": "string", "format": "date", "example": "2024-03-01"},
+        lambda f, facts: schemas.past_date(f.minimum, facts.today),
         stored_as_text=True,
     ),
     "choice": Kind(
@@ -110,10 +106,10 @@ KINDS: dict[str, Kind] = {
         lambda raw, f, facts: parse_choice(raw, facts.desks),
         lambda f, facts: {"type": "string", "enum": list(facts.desks)},
     ),
-    "yes_no": Kind(lambda raw, f, _: parse_bool(raw, f.name), lambda f, _: FLEXIBLE_BOOL),
+    "yes_no": Kind(lambda raw, f, _: parse_bool(raw, f.name), lambda f, _: schemas.yes_no()),
     "amount": Kind(
         lambda raw, f, _: parse_isee(raw),
-        lambda f, _: {"oneOf": [{"type": "string", "example": "12.345,67"}, {"type": "number"}]},
+        lambda f, _: schemas.amount(),
         stored_as_text=True,
     ),
 }
@@ -188,12 +184,21 @@ class Form:
         return {f.name: _stored(f, clean.get(f.name)) for f in self.stored}
 
     def json_schema(self, facts: Facts, **extra: dict) -> dict:
-        """The OpenAPI object schema of the form's body, plus ``extra`` properties."""
-        return {
+        """The OpenAPI object schema of the form's body, plus ``extra`` properties: no other
+        (an unknown field is an error), and the checks across fields where a schema can say
+        them (consent given; a phone or an e-mail)."""
+        properties = {f.name: f.schema(facts) for f in self.fields}
+        if consent_given in self.checks:
+            properties["consent"] = schemas.yes_no(only_yes=True)
+        schema = {
             "type": "object",
-            "properties": {**{f.name: f.schema(facts) for f in self.fields}, **extra},
+            "properties": {**properties, **extra},
             "required": [f.name for f in self.fields if f.required],
+            "additionalProperties": False,
         }
+        if contact_needed in self.checks:
+            schema.update(schemas.one_of_required(("phone", "email")))
+        return schema
 
 
 def _stored(f: Field, value):
@@ -255,14 +260,26 @@ def answers(clean: dict) -> Answers:
     return Answers(**{f.name: clean.get(f.name) for f in ELIGIBILITY_FIELDS})
 
 
-def most_people(capacity: int | None) -> int:
-    """The largest group one sign-up may bring: never more than the whole event."""
-    return min(MAX_PEOPLE, capacity) if capacity else MAX_PEOPLE
+def most_people(event: Event) -> int:
+    """The largest group one sign-up to ``event`` may bring: written once, in the event's
+    content (``max_group``, a small default), never more than the whole event."""
+    return min(event.largest_group, MAX_PEOPLE)
 
 
-def validate_registration(data: dict, facts: Facts, capacity: int | None) -> tuple[dict, dict]:
+def validate_registration(data: dict, facts: Facts, event: Event) -> tuple[dict, dict]:
     clean, errors = REGISTRATION.validate(data, facts)
-    limit = most_people(capacity)
+    limit = most_people(event)
     if clean.get("people", 0) > limit:
         errors["people"] = FieldError("integer_range", {"minimum": 1, "maximum": limit})
     return clean, errors
+
+
+def contact_keys(phone: str | None, email: str | None) -> set[str]:
+    """What makes two sign-ups the same person's: the phone number by its digits, the
+    e-mail whatever its case ("+39 035 123456" is "035-123456", "Anna@X.it" is "anna@x.it")."""
+    keys = set()
+    if phone and (digits := phone_key(phone)):
+        keys.add(f"phone:{digits}")
+    if email and (address := email_key(email)):
+        keys.add(f"email:{address}")
+    return keys

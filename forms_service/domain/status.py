@@ -13,10 +13,8 @@ from dataclasses import dataclass
 
 from ..storage import casework_store
 from ..storage.db import Database
-from .fields import ascii_digits
+from .fields import email_key, phone_key
 from .references import normalise
-
-ITALY = "39"
 
 
 @dataclass(frozen=True)
@@ -26,22 +24,6 @@ class Status:
     reference: str
     status: str  # a key of casework.STATES
     preferred_desk: str
-
-
-def phone_key(text: str) -> str:
-    """A phone number as comparable digits: "035 123456", "+39 035 123456" and
-    "0039 035-123456" are one number. Without + or 00 a number is Italian as written
-    (a mobile may start with 39: "393 …" is not "+39 3 …"); a foreign one keeps its code."""
-    raw = ascii_digits(str(text)).strip()
-    digits = "".join(c for c in raw if c.isdigit())
-    if raw.startswith("+") or digits.startswith("00"):
-        digits = digits.removeprefix("00")
-        return digits.removeprefix(ITALY) if digits.startswith(ITALY) else "+" + digits
-    return digits
-
-
-def email_key(text: str) -> str:
-    return str(text).strip().casefold()
 
 
 def _same(given: str, stored: str) -> bool:

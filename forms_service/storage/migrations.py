@@ -156,4 +156,20 @@ MIGRATIONS = (
         )""",
         ),
     ),
+    # What an attacker found in the resident forms (issue #9): an idempotency key is bound to
+    # the body it first stored (its hash), and the grant questionnaire's answers in progress
+    # wait here, under a random id, instead of in the browser's cookie (60 minutes idle).
+    (
+        5,
+        (
+            "ALTER TABLE idempotency_keys ADD COLUMN body_hash TEXT",
+            """CREATE TABLE form_drafts (
+            id TEXT PRIMARY KEY,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+            "CREATE INDEX form_drafts_updated ON form_drafts (updated_at)",
+        ),
+    ),
 )

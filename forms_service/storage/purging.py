@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from . import outbox_store
+from . import drafts, outbox_store
 from .db import Database
 from .statistics_store import PRE_APPLICATIONS, REGISTRATIONS, fold
 
@@ -87,6 +87,8 @@ def _delete_the_rest(db: Database, conn, oldest: str, now: datetime) -> None:
     db.execute(
         conn, "DELETE FROM idempotency_keys WHERE created_at < ?", (_iso(now - timedelta(days=2)),)
     )
+    # Answers in progress: an hour after their last change (the cookie only named them).
+    drafts.forget_expired(db, conn, now)
     # A counter with no registrations left is 0: drop it with them.
     db.execute(
         conn,

@@ -4,13 +4,24 @@ Every write runs in one transaction that also claims the idempotency key, so a
 double click or a retry finds the first submission instead of making a second.
 Places are counted in ``event_places``, locked while a registration or a
 cancellation changes them, so concurrent sign-ups never overbook.
+
+An idempotency key is bound to its form (``scope``) and to a hash of the submission it
+first stored, and lasts ``KEY_LIFETIME``. A retry with the same body gets the earlier
+answer back (for a sign-up: its reference and private cancel token); the same key with
+another body is refused (``KeyMismatch``), so a key seen elsewhere (a shared computer's
+history, a log) hands nobody else's sign-up out. Only the body binds it, not the client's
+address: a phone moving from Wi-Fi to mobile data retries from another address, and who
+knows the exact body (name, phone, e-mail, people) already knows what the answer holds.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from .db import Database
 
@@ -18,10 +29,21 @@ ReferenceMaker = Callable[[], str]  # a new random reference; the caller's forma
 # Runs inside the submission's transaction, once, when a new row was stored: what must be
 # kept with it or not at all (the outbox's e-mail). Called with (connection, reference).
 AfterSave = Callable[[object, str], None]
+# (phone, e-mail) of a live registration -> whether it is the same person as the new one.
+SamePerson = Callable[[str | None, str | None], bool]
+KEY_LIFETIME = timedelta(hours=24)  # retries come within seconds; `portal purge` after 2 days
 
 
 class KeyReused(Exception):
     """The idempotency key was first used for a different kind of submission."""
+
+
+class KeyMismatch(KeyReused):
+    """The idempotency key was first used for this form with other answers."""
+
+
+class AlreadySignedUp(Exception):
+    """The event already has a live registration with this phone number or e-mail."""
 
 
 @dataclass(frozen=True)
@@ -38,22 +60,40 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _claim_key(db: Database, conn, key: str | None, scope: str) -> str | None:
-    """None when the key is ours now; the earlier reference when it was used before."""
+def body_hash(values: dict) -> str:
+    """The fingerprint of a submission as stored (its columns and language)."""
+    text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _claim_key(db: Database, conn, key: str | None, scope: str, digest: str) -> str | None:
+    """None when the key is ours now; the earlier reference when this same body was sent
+    with it before. An expired key is taken over as if new."""
     if not key:
         return None
+    now = datetime.now(UTC)
     cursor = db.execute(
         conn,
-        "INSERT INTO idempotency_keys (key, scope, created_at) "
-        "VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
-        (key, scope, utcnow()),
+        "INSERT INTO idempotency_keys (key, scope, body_hash, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, "
+        "body_hash = excluded.body_hash, reference = NULL, created_at = excluded.created_at "
+        "WHERE idempotency_keys.created_at < ?",
+        (key, scope, digest, now.isoformat(timespec="seconds"), _iso(now - KEY_LIFETIME)),
     )
     if cursor.rowcount == 1:
         return None
-    row = db.one(conn, "SELECT scope, reference FROM idempotency_keys WHERE key = ?", (key,))
+    row = db.one(
+        conn, "SELECT scope, reference, body_hash FROM idempotency_keys WHERE key = ?", (key,)
+    )
     if row["scope"] != scope:
         raise KeyReused(key)
+    if not hmac.compare_digest(row["body_hash"] or "", digest):  # a key from before hashes too
+        raise KeyMismatch(key)
     return row["reference"]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def _fresh_reference(db: Database, conn, make: ReferenceMaker, table: str) -> str:
@@ -76,7 +116,7 @@ def save_pre_application(
     ``assisted_by``/``privacy_on_paper`` for one made at the desk); returns (reference,
     created). ``then`` runs in the same transaction. Committed on return."""
     with db.transaction(conn):
-        earlier = _claim_key(db, conn, key, "pre_application")
+        earlier = _claim_key(db, conn, key, "pre_application", body_hash({**row, "lang": lang}))
         if earlier:
             return earlier, False
         reference = _fresh_reference(db, conn, make, "pre_applications")
@@ -157,15 +197,25 @@ def register(
     assisted_by: str | None = None,
     privacy_on_paper: bool = False,
     then: AfterSave | None = None,
+    same_person: SamePerson | None = None,
 ) -> tuple[Registration, bool]:
     """Confirm or waitlist a sign-up; returns (registration, created). ``assisted_by`` names
     the operator who made it at the desk; ``then`` runs in the same transaction. Committed
-    on return."""
+    on return. ``AlreadySignedUp`` when ``same_person`` finds the person among the event's
+    live registrations: checked under the places lock, so two at once cannot both pass."""
+    fields = ("full_name", "phone", "email")
+    digest = body_hash(
+        {name: person.get(name) for name in fields}
+        | {"people": people, "lang": lang, "assisted_by": assisted_by}
+        | {"privacy_on_paper": privacy_on_paper}
+    )
     with db.transaction(conn):
-        earlier = _claim_key(db, conn, key, f"registration:{event_id}")
+        earlier = _claim_key(db, conn, key, f"registration:{event_id}", digest)
         if earlier:
             return _registration(db, conn, earlier), False
         confirmed = _lock_places(db, conn, event_id)
+        if same_person is not None and _signed_up(db, conn, event_id, same_person):
+            raise AlreadySignedUp(event_id)
         waiting = db.one(
             conn,
             "SELECT COUNT(*) AS n FROM registrations WHERE event_id = ? AND status = 'waitlisted'",
@@ -208,6 +258,15 @@ def register(
         if then:
             then(conn, reference)
     return _registration(db, conn, reference), True
+
+
+def _signed_up(db: Database, conn, event_id: str, same_person: SamePerson) -> bool:
+    live = db.all(
+        conn,
+        "SELECT phone, email FROM registrations WHERE event_id = ? AND status <> 'cancelled'",
+        (event_id,),
+    )
+    return any(same_person(row["phone"], row["email"]) for row in live)
 
 
 def cancel(

@@ -7,15 +7,17 @@ Bodies may be JSON or form-encoded. Messages follow the request's ``lang``
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from portal import urls
 
 from ..domain import actions
 from ..domain.events import iso, signup_state
+from ..domain.forms import most_people
 from ..storage import store
 from . import notify
 from .db import database, get_db
+from .errors import RETRY_AFTER_SECONDS
 from .i18n import Messages, content, messages, pick_lang, request_facts
 from .openapi import openapi_document
 from .requests import idempotency_key, payload
@@ -45,8 +47,48 @@ def read() -> tuple[dict, Messages]:
 
 @bp.get("/health")
 def health():
-    store.places_taken(database(), get_db(), "-")  # touches the database
-    return jsonify({"status": "ok", "languages": list(content().codes)})
+    """Readiness: every dependency answers. 503 names the one that does not."""
+    checks = {"database": _state(database().check())}
+    if current_app.config["PORTAL_REDIS_URL"]:
+        checks["redis"] = _state(_redis_down())
+    up = all(state == "ok" for state in checks.values())
+    body = {"status": "ok" if up else "unavailable", "checks": checks}
+    body["languages"] = list(content().codes)
+    if up:
+        return jsonify(body)
+    return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+@bp.get("/live")
+def live():
+    """Liveness: the process answers; touches neither the database nor Redis."""
+    return jsonify({"status": "alive"})
+
+
+def _state(cause: str | None) -> str:
+    return "ok" if cause is None else f"down: {cause}"[:200]
+
+
+def _redis_down() -> str | None:
+    """None when Redis answers a PING within a quarter of a second, else the cause."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    client = current_app.extensions.get("portal_health_redis")
+    if client is None:
+        client = redis.Redis.from_url(
+            current_app.config["PORTAL_REDIS_URL"],
+            socket_connect_timeout=0.25,
+            socket_timeout=0.25,
+            retry=Retry(NoBackoff(), 0),
+        )
+        current_app.extensions["portal_health_redis"] = client
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
 
 
 @bp.get("/openapi.json")
@@ -117,6 +159,7 @@ def event_json(event, m: Messages) -> dict:
         "timezone": event.timezone,
         "date_to_be_confirmed": event.date_to_be_confirmed,
         "capacity": event.capacity,
+        "max_group": most_people(event),
         "places_left": left,
         "waitlist_people": waiting,
         "signup": {
@@ -164,9 +207,11 @@ def register(event_id):
         return error(404, "event_unknown", m)
     if outcome.kind == "closed":
         return error(409, f"signup_{outcome.state}", m)
+    if outcome.kind == "already_signed_up":
+        return error(409, "already_signed_up", m)
     if outcome.kind == "invalid":
         return jsonify({"errors": m.errors(outcome.errors)}), 422
-    response = jsonify(registration_json(outcome, m))
+    response = private(jsonify(registration_json(outcome, m)))
     response.headers["Idempotent-Replayed"] = str(outcome.kind == "replayed").lower()
     return response, 201
 
@@ -217,9 +262,21 @@ def registration_response(outcome, m: Messages):
         return error(403, "token_wrong", m)
     body = registration_json(outcome, m)
     body["promoted"] = len(outcome.promoted)
-    return jsonify(body)
+    return private(jsonify(body))
+
+
+def private(response):
+    """An answer holding a registration's private cancel token: no cache may keep it."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.errorhandler(store.KeyReused)
 def key_reused(_error):
     return error(422, "key_reused", asked_lang())
+
+
+@bp.errorhandler(store.KeyMismatch)
+def key_changed(_error):
+    """The key was first sent with another body: nothing of that submission is answered."""
+    return error(422, "key_changed", asked_lang())

@@ -23,6 +23,7 @@ from .i18n import Messages, content
 from .pages import (
     go,
     invalid,
+    key_changed,
     key_reused,
     messages_for,
     new_submission_id,
@@ -37,6 +38,7 @@ from .security import signing_key
 
 bp = Blueprint("events", __name__, url_prefix=f"{urls.FORMS_PREFIX}/<lang>")
 bp.register_error_handler(store.KeyReused, key_reused)
+bp.register_error_handler(store.KeyMismatch, key_changed)
 EVENT = f"/{urls.EVENT_FORM_SLUG}/<event_id>/"
 REGISTRATION = "/iscrizione/<reference>"
 
@@ -79,7 +81,7 @@ def event_page(lang: str, m: Messages, event, values: dict, errors=None):
     context = dict(
         event=event_facts(lang, m, event),
         values=values,
-        most=most_people(event.capacity),
+        most=most_people(event),
         privacy=privacy_link(lang),
         event_id=event.id,
     )
@@ -123,6 +125,8 @@ def signup(lang, event_id):
     )
     if outcome.kind == "closed":
         return closed_page(lang, m, found, outcome.state)
+    if outcome.kind == "already_signed_up":
+        return refuse(409, "already_signed_up", m)
     if outcome.kind == "invalid":
         values = {name: str(data.get(name) or "") for name in (*FORM.names, "submission_id")}
         return event_page(lang, m, found, values, outcome.errors)

@@ -28,6 +28,7 @@ from .pages import (
     choose_overrides,
     go,
     invalid,
+    key_changed,
     key_reused,
     messages_for,
     new_submission_id,
@@ -39,6 +40,7 @@ from .requests import idempotency_key, payload
 
 bp = Blueprint("grant", __name__, url_prefix=f"{urls.FORMS_PREFIX}/<lang>/{urls.GRANT_FORM_SLUG}")
 bp.register_error_handler(store.KeyReused, key_reused)
+bp.register_error_handler(store.KeyMismatch, key_changed)
 SLUGS = "<any(" + ", ".join(f'"{slug}"' for slug in BY_SLUG) + "):slug>"
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -74,9 +76,12 @@ def start(lang):
     m = messages_for(lang)
     grant = content().heating_grant
     closed = questionnaire().reasons({})  # only the application window can fail here
+    if saved.load()["expired"]:
+        saved.expire()
     return show(
         "grant_start.html",
         m,
+        expired=saved.was_expired(),
         grant=grant,
         rules=m.rule_lines(grant.rules),
         closed=[m.reason(r) for r in closed],
@@ -137,9 +142,13 @@ def next_url(lang: str, q: Questionnaire, state: dict, clean: dict) -> str:
 
 def arrive(lang: str, step=None, need_details: bool = False):
     """(messages, questionnaire, saved state, valid answers, detour): the detour is where the
-    resident must go first (a step not reached yet, an expired session), or None."""
+    resident must go first (a step not reached yet, the start when the answers expired), or
+    None."""
     m, q, state = messages_for(lang), questionnaire(), saved.load()
     clean = q.known(state["answers"])
+    if state["expired"]:
+        saved.expire()
+        return m, q, state, clean, place_url(lang, "inizio")
     here = q.reachable(step, clean) if step else ready(q, state, clean, need_details)
     return m, q, state, clean, None if here else next_url(lang, q, state, clean)
 
@@ -315,9 +324,9 @@ def send(lang):
     if bot := rejected_bot(data, m):
         return bot
     key = idempotency_key(data) or state["submission_id"]
+    if reference := saved.sent_with(key):  # sent already: a resend finds the same one
+        return go(url_for("grant.done", lang=lang, reference=reference))
     if detour:
-        if reference := saved.sent_with(key):  # sent already: a resend finds the same one
-            return go(url_for("grant.done", lang=lang, reference=reference))
         return go(detour)
     outcome = actions.submit_pre_application(
         database(),
@@ -333,8 +342,7 @@ def send(lang):
         return check_page(lang, m, state, key, outcome.errors)
     if outcome.kind == "ineligible":
         return leave(lang, outcome.reasons)
-    saved.forget()
-    saved.remember_sent(key, outcome.reference)
+    saved.remember_sent(key, outcome.reference)  # the answers are dropped from the draft
     return go(url_for("grant.done", lang=lang, reference=outcome.reference))
 
 
@@ -345,8 +353,8 @@ def send(lang):
 def done(lang, reference):
     """Bookmarkable: the URL holds only the reference; the desk chosen is not personal."""
     m = messages_for(lang)
-    wanted = normalise(reference) or reference
-    found = store.pre_application_exists(database(), get_db(), wanted)
+    wanted = normalise(reference)  # never the raw text: PostgreSQL refuses a NUL in it
+    found = store.pre_application_exists(database(), get_db(), wanted) if wanted else None
     if found is None:
         abort(404)
     if found["reference"] != reference:  # typed in lower case or with spaces

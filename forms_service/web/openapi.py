@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from portal.model.fields import SLUG
+
 from ..domain.forms import ELIGIBILITY, PRE_APPLICATION, REGISTRATION, Facts
+from ..domain.references import ALPHABET, PREFIXES
 from .requests import KEY
 
 
@@ -35,9 +38,10 @@ def _ok(schema: str, description: str = "OK") -> dict:
     }
 
 
-# An Error too: an Idempotency-Key first used for another form is a 422 key_reused.
+# An Error too: an Idempotency-Key first used for another form is a 422 key_reused, and one
+# sent again with a different body a 422 key_changed (the first submission stays secret).
 INVALID = {
-    "description": "Invalid fields, not eligible, or key reused",
+    "description": "Invalid fields, not eligible, or key reused or changed",
     "content": {
         "application/json": {
             "schema": {
@@ -57,7 +61,13 @@ IDEMPOTENCY = {
     "description": "Same key, same result: a retry never stores twice.",
     "schema": {"type": "string", "pattern": KEY.pattern},
 }
+# Any other value falls back to Italian; the contract names the languages there are.
 LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}}
+REGISTRATION_REFERENCE = f"^{PREFIXES['registration']}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$"
+
+
+def _lang(langs: list) -> dict:
+    return {**LANG, "schema": {"type": "string", "enum": langs}}
 
 
 def _schemas(langs: list, desks: list) -> dict:
@@ -65,6 +75,9 @@ def _schemas(langs: list, desks: list) -> dict:
     lang = {"type": "string", "enum": langs}
     # The form's idempotency key: anything else is a 400, so the contract says so.
     submission_id = {"type": "string", "pattern": KEY.pattern}
+    # The honeypot: a field hidden from people in the HTML forms; filled in, it is a 400.
+    website = {"type": "string", "maxLength": 0, "description": "Leave empty (anti-spam)."}
+    meta: dict[str, dict] = {"lang": lang, "website": website}
     return {
         "Error": {
             "type": "object",
@@ -98,9 +111,7 @@ def _schemas(langs: list, desks: list) -> dict:
             },
         },
         "EligibilityQuestion": ELIGIBILITY.json_schema(facts, lang=lang),
-        "PreApplication": PRE_APPLICATION.json_schema(
-            facts, lang=lang, submission_id=submission_id
-        ),
+        "PreApplication": PRE_APPLICATION.json_schema(facts, **meta, submission_id=submission_id),
         "PreApplicationReceived": {
             "type": "object",
             "required": ["reference", "status"],
@@ -112,7 +123,7 @@ def _schemas(langs: list, desks: list) -> dict:
                 "desk": {"type": "object"},
             },
         },
-        "Registration": REGISTRATION.json_schema(facts, lang=lang, submission_id=submission_id),
+        "Registration": REGISTRATION.json_schema(facts, **meta, submission_id=submission_id),
         "RegistrationStatus": {
             "type": "object",
             "required": ["reference", "status"],
@@ -125,16 +136,22 @@ def _schemas(langs: list, desks: list) -> dict:
         "Cancel": {
             "type": "object",
             "required": ["token"],
-            "properties": {"token": {"type": "string", "maxLength": 100}},
+            "properties": {"token": {"type": "string", "maxLength": 100}, "lang": lang},
+            "additionalProperties": False,
         },
         # OpenAPI 3.0 has no type lists (["integer", "null"] made the document invalid):
         # a null capacity (places not fixed yet) is written with ``nullable``.
         "Event": {
             "type": "object",
-            "required": ["id", "capacity", "places_left", "signup"],
+            "required": ["id", "capacity", "places_left", "max_group", "signup"],
             "properties": {
                 "id": {"type": "string"},
                 "capacity": {"type": "integer", "nullable": True},
+                "max_group": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "The most people one sign-up may bring",
+                },
                 "places_left": {"type": "integer", "nullable": True},
                 "signup": {"type": "object"},
             },
@@ -166,20 +183,41 @@ def _with_common_errors(paths: dict) -> dict:
     return paths
 
 
-def _paths() -> dict:
-    event_id = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "string"}}
-    reference = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+def _paths(langs: list | None = None) -> dict:
+    """The operations; ``langs`` (the content's languages) for the ``lang`` parameter."""
+    event_id = {
+        "name": "event_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": SLUG.regex},
+    }
+    reference = {
+        "name": "reference",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": REGISTRATION_REFERENCE},
+    }
+    lang = _lang(langs) if langs else LANG
     return {
         "/api/health": {
             "get": {
-                "summary": "Service and database are up",
-                "responses": {"200": {"description": "OK"}},
+                "summary": "Service and its dependencies (database, Redis) are up",
+                "responses": {
+                    "200": {"description": "OK"},
+                    "503": {"description": "A dependency is down: `checks` names it"},
+                },
+            }
+        },
+        "/api/live": {
+            "get": {
+                "summary": "The process answers (no database or Redis touched)",
+                "responses": {"200": {"description": "Alive"}},
             }
         },
         "/api/heating-grant/eligibility": {
             "post": {
                 "summary": "Check the grant rules; stores nothing",
-                "parameters": [LANG],
+                "parameters": [lang],
                 "requestBody": _body("EligibilityQuestion"),
                 "responses": {
                     "200": _ok("Eligibility"),
@@ -192,7 +230,7 @@ def _paths() -> dict:
         "/api/heating-grant/pre-applications": {
             "post": {
                 "summary": "Pre-apply for the heating contribution",
-                "parameters": [IDEMPOTENCY, LANG],
+                "parameters": [IDEMPOTENCY, lang],
                 "requestBody": _body("PreApplication"),
                 "responses": {
                     "201": _ok("PreApplicationReceived", "Stored and committed"),
@@ -205,28 +243,31 @@ def _paths() -> dict:
         "/api/events": {
             "get": {
                 "summary": "Events with capacity, places left and sign-up window",
-                "parameters": [LANG],
+                "parameters": [lang],
                 "responses": {"200": _ok("Events")},
             }
         },
         "/api/events/{event_id}": {
             "get": {
                 "summary": "One event",
-                "parameters": [event_id, LANG],
+                "parameters": [event_id, lang],
                 "responses": {"200": _ok("Event"), "404": _error("Unknown event")},
             }
         },
         "/api/events/{event_id}/registrations": {
             "post": {
                 "summary": "Sign up: confirmed, or waitlisted when the event is full",
-                "parameters": [event_id, IDEMPOTENCY, LANG],
+                "parameters": [event_id, IDEMPOTENCY, lang],
                 "requestBody": _body("Registration"),
                 "responses": {
                     "201": _ok("RegistrationStatus", "Stored and committed"),
                     "404": _error("Unknown event"),
-                    "409": _error("Past, to be confirmed, or sign-up window closed"),
+                    "409": _error(
+                        "Past, to be confirmed, or sign-up window closed (closed); or this "
+                        "phone or e-mail is already signed up for the event (already_signed_up)"
+                    ),
                     "422": {
-                        "description": "Invalid fields, or key reused",
+                        "description": "Invalid fields, or key reused or changed",
                         "content": {
                             "application/json": {
                                 "schema": {
@@ -254,7 +295,7 @@ def _paths() -> dict:
                         "required": True,
                         "schema": {"type": "string"},
                     },
-                    LANG,
+                    lang,
                 ],
                 "responses": {
                     "200": _ok("RegistrationStatus"),
@@ -266,7 +307,7 @@ def _paths() -> dict:
         "/api/registrations/{reference}/cancel": {
             "post": {
                 "summary": "Cancel with the private token; the waitlist moves up",
-                "parameters": [reference, LANG],
+                "parameters": [reference, lang],
                 "requestBody": _body("Cancel"),
                 "responses": {
                     "200": _ok("RegistrationStatus"),
@@ -289,6 +330,6 @@ def openapi_document(content) -> dict:
             "description": "Heating-grant pre-applications and event sign-ups. Bodies are "
             "JSON or form-encoded; messages follow `lang`.",
         },
-        "paths": _with_common_errors(_paths()),
+        "paths": _with_common_errors(_paths(list(content.codes))),
         "components": {"schemas": _schemas(list(content.codes), list(content.desks))},
     }

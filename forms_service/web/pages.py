@@ -166,8 +166,18 @@ def new_submission_id() -> str:
     return str(uuid.uuid4())
 
 
-def key_reused(_error):
-    """An idempotency key first used for another form (registered by each page blueprint)."""
+def _path_messages() -> Messages:
     parts = request.path.strip("/").split("/")
     lang = parts[1] if len(parts) > 1 and parts[1] in content().codes else content().codes[0]
-    return refuse(422, "key_reused", messages(lang))
+    return messages(lang)
+
+
+def key_reused(_error):
+    """An idempotency key first used for another form (registered by each page blueprint)."""
+    return refuse(422, "key_reused", _path_messages())
+
+
+def key_changed(_error):
+    """This form's submission id sent again with other answers: the first one was stored
+    and nothing else is; to send new answers, the resident starts the form again."""
+    return refuse(422, "key_changed", _path_messages())

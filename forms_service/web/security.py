@@ -1,7 +1,8 @@
-"""What every request and response goes through: size, origin, rate limits, headers.
+"""What every request and response goes through: size, origin, headers.
 
 No third-party captcha: a honeypot field, an Origin / Sec-Fetch-Site check for
-browser posts, per-client rate limits and strict field types do the work.
+browser posts, per-client rate limits (web/ratelimit.py, right after the origin check) and
+strict field types do the work.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def allowed_origins() -> set[str]:
 
 
 def check_request() -> None:
-    """Refuse cross-site browser posts and clients over their rate limit."""
+    """Refuse cross-site browser posts."""
     if request.method == "POST":
         origin = request.headers.get("Origin")
         origin = origin.rstrip("/") if origin is not None else None
@@ -53,11 +54,6 @@ def check_request() -> None:
         site = request.headers.get("Sec-Fetch-Site")
         if site is not None and site not in ("same-origin", "none") and not trusted_elsewhere:
             abort(403)
-    limiter = current_app.extensions["portal_rate_limiter"]
-    wait = limiter.retry_after(request.remote_addr or "unknown", request.method)
-    if wait:
-        g.retry_after = wait
-        abort(429)
 
 
 # Residents' answers and the desk team's pages hold personal data: never kept by a cache.

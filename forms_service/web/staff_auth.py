@@ -16,7 +16,6 @@ from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_limiter import Limiter
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -30,6 +29,7 @@ from ..domain.staff import Account, verify_password
 from ..storage import staff_store
 from .db import database, get_db
 from .i18n import messages
+from .ratelimit import limiter
 from .staff_cookie import STAFF_PREFIX, AreaSessionInterface, in_staff_area
 
 log = logging.getLogger("forms_service.staff")
@@ -39,7 +39,6 @@ ACCOUNT_LIMIT, CLIENT_LIMIT = "5 per 15 minutes", "20 per 15 minutes"
 
 bp = Blueprint("staff_auth", __name__, url_prefix=STAFF_PREFIX)
 login_manager = LoginManager()
-limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", headers_enabled=False)
 # Every POST under /staff/ is checked here, before any view runs, so a new staff form cannot
 # forget its token; the residents' forms keep their own protection (web/security.py).
 csrf = CSRFProtect()
@@ -192,10 +191,6 @@ def init_app(app) -> None:
     csrf.init_app(app)
     app.before_request(_check_csrf)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # as long as the 8-hour session
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["PORTAL_REDIS_URL"] or "memory://")
-    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)  # Redis down: let people in
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     login_manager.init_app(app)
     login_manager.login_view = "staff_auth.login"
     login_manager.login_message = None  # the login page says why by itself
-    limiter.init_app(app)

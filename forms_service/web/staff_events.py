@@ -247,7 +247,7 @@ def _signup_page(event: Event, values: dict, status: int = 200, errors=None, ref
         values=values,
         errors=shown,
         refused=refused,
-        most=most_people(event.capacity),
+        most=most_people(event),
         languages=content().languages,
         privacy=privacy_link(content().source_language),
     ), status
@@ -307,6 +307,9 @@ def assisted(event_id):
         return _signup_page(event, values, 422, refused=messages("it").s("error_key_reused"))
     if outcome.kind == "closed":
         return _signup_page(event, values, 409)
+    if outcome.kind == "already_signed_up":  # one sign-up per phone or e-mail, at the desk too
+        refused = messages("it").s("error_already_signed_up")
+        return _signup_page(event, values, 409, refused=refused)
     if outcome.kind == "invalid":
         return _signup_page(event, values, 422, errors=outcome.errors)
     return redirect(

@@ -54,6 +54,7 @@ ITALIAN_NAMES = {
     "when": ("quando", "periodo"),
     "date_to_be_confirmed": ("data_da_confermare",),
     "capacity": ("capienza", "posti", "capacità"),
+    "max_group": ("gruppo_massimo", "massimo_persone", "persone_per_iscrizione"),
     "languages": ("lingue",),
     "signup": ("iscrizioni", "iscrizione"),
     "sessions": ("incontri", "lezioni", "date"),

@@ -260,6 +260,18 @@ MESSAGES = {
         "it": "capacity non può essere 0: togli il campo se i posti non sono ancora stabiliti.",
         "en": "capacity cannot be 0: remove the field if it is not yet known.",
     },
+    "event.max_group_range": {
+        "it": "max_group va da 1 a {most}: scrivi quante persone al massimo con una sola "
+        "iscrizione.",
+        "en": "max_group goes from 1 to {most}: write how many people at most one sign-up "
+        "may bring.",
+    },
+    "event.max_group_over_capacity": {
+        "it": "max_group ({group}) è più di capacity ({capacity}): un gruppo non può essere più "
+        "grande di tutto l'evento. Abbassa max_group.",
+        "en": "max_group ({group}) is more than capacity ({capacity}): a group cannot be larger "
+        "than the whole event. Lower max_group.",
+    },
     "section.body_or_generated": {
         "it": "una sezione ha o body (il testo) o generated (testo scritto dal sito), uno solo.",
         "en": "a section has either body (the text) or generated (text written by the site), "

@@ -20,6 +20,11 @@ RoleRef = Annotated[str, Ref("roles")]
 ContactRef = Annotated[str, Ref("contacts")]
 Lang = Annotated[str, LangCode]
 
+# One sign-up to an event brings at most MAX_GROUP people; DEFAULT_GROUP when the event's
+# max_group is not written. Small, so one anonymous client cannot fill an event alone.
+MAX_GROUP = 10
+DEFAULT_GROUP = 4
+
 UPDATED = "Data dell'ultima modifica del contenuto, AAAA-MM-GG: appare in fondo alla pagina."
 
 
@@ -171,6 +176,11 @@ class Event:
         "Periodo indicativo, a parole, quando la data è da confermare.", default=None
     )
     capacity: int | None = doc("Posti disponibili (vuoto = non ancora stabilito).", default=None)
+    max_group: int | None = doc(
+        f"Quante persone al massimo con una sola iscrizione, da 1 a {MAX_GROUP} (vuoto = "
+        f"{DEFAULT_GROUP}; mai più di capacity). Il modulo non accetta gruppi più grandi.",
+        default=None,
+    )
     languages: tuple[Lang, ...] = doc("Lingue parlate all'evento.", default=("it",))
     signup: SignupWindow | None = doc("Quando ci si può iscrivere online.", default=None)
     timezone: Annotated[str, TimeZoneName] = doc(
@@ -198,6 +208,25 @@ class Event:
             ctx.error(child(node, "signup"), "event.signup_without_date", "signup")
         if self.capacity == 0:
             ctx.error(child(node, "capacity"), "event.capacity_zero", "capacity")
+        if self.max_group is not None and not 1 <= self.max_group <= MAX_GROUP:
+            ctx.error(
+                child(node, "max_group"), "event.max_group_range", "max_group", most=MAX_GROUP
+            )
+        elif self.max_group and self.capacity and self.max_group > self.capacity:
+            ctx.error(
+                child(node, "max_group"),
+                "event.max_group_over_capacity",
+                "max_group",
+                group=self.max_group,
+                capacity=self.capacity,
+            )
+
+    @property
+    def largest_group(self) -> int:
+        """The most people one sign-up may bring: max_group (or the small default), never
+        more than the whole event. The forms service and the site both read it here."""
+        group = self.max_group or DEFAULT_GROUP
+        return min(group, self.capacity) if self.capacity else group
 
 
 @dataclass(frozen=True)
