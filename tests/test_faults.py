@@ -373,7 +373,12 @@ def test_sqlite_files_are_private(tmp_path):
     with db.connection() as conn, db.transaction(conn):
         db.execute(conn, "INSERT INTO schema_version (version) VALUES (0)")
     assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700
-    for name in ("portal.sqlite3", "portal.sqlite3-wal", "portal.sqlite3-shm"):
+    for name in (
+        "portal.sqlite3",
+        "portal.sqlite3-wal",
+        "portal.sqlite3-shm",
+        "portal.sqlite3.lock",
+    ):
         assert (tmp_path / "var" / name).stat().st_mode & 0o777 == 0o600, name
     _stored_secret(tmp_path / "var" / "secret_key")
     assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -168,7 +168,8 @@ def _refuse_unless_empty(db: Database, force: bool) -> None:
 def _same_file(a: Path, b: Path) -> bool:
     """Whether ``a`` is the database file ``b`` or one of its companions."""
     return any(
-        a.resolve() == Path(f"{b.resolve()}{end}") for end in ("", "-wal", "-shm", "-journal")
+        a.resolve() == Path(f"{b.resolve()}{end}")
+        for end in ("", "-wal", "-shm", "-journal", ".lock")
     )
 
 

@@ -20,6 +20,7 @@ from .db import database, get_db
 from .errors import RETRY_AFTER_SECONDS
 from .i18n import Messages, content, messages, pick_lang, request_facts
 from .openapi import openapi_document
+from .ratelimit import limiter
 from .requests import idempotency_key, payload
 from .security import honeypot_filled, signing_key
 
@@ -60,6 +61,7 @@ def health():
 
 
 @bp.get("/live")
+@limiter.exempt  # a load balancer asks often, and the answer costs nothing
 def live():
     """Liveness: the process answers; touches neither the database nor Redis."""
     return jsonify({"status": "alive"})

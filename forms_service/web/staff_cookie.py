@@ -16,9 +16,14 @@ STAFF_COOKIE = "portal_staff"
 
 
 def in_staff_area() -> bool:
-    return has_request_context() and (
-        request.path == STAFF_PREFIX or request.path.startswith(STAFF_PREFIX + "/")
-    )
+    if not has_request_context():
+        return False
+    # Asked several times per request (session, cookie name and path, CSRF): answer once.
+    environ = request.environ
+    if "portal.staff_area" not in environ:
+        path = request.path
+        environ["portal.staff_area"] = path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/")
+    return environ["portal.staff_area"]
 
 
 class AreaSessionInterface(SecureCookieSessionInterface):
