@@ -150,3 +150,7 @@ PRE_APPLICATION = {
     "preferred_desk": "celadina",
     "consent": True,
 }
+# Its answers to the eligibility questions alone, as the eligibility check takes them.
+QUESTION = {
+    name: PRE_APPLICATION[name] for name in ("tenancy_start", "heating", "band", "isee", "arrears")
+}

@@ -14,7 +14,7 @@ import pytest
 
 from portal.model import load
 from tests.conftest import add_event, local_now
-from tests.helpers import ROOT
+from tests.helpers import QUESTION, ROOT
 
 PRE_APPLICATIONS = "/api/heating-grant/pre-applications"
 ELIGIBILITY = "/api/heating-grant/eligibility"
@@ -26,13 +26,6 @@ SECURITY_HEADERS = (
     "Referrer-Policy",
 )
 
-QUESTION = {
-    "tenancy_start": "2020-01-15",
-    "heating": "centralized",
-    "band": "accesso",
-    "isee": "12.345,67",
-    "arrears": False,
-}
 PRE_APPLICATION = {
     **QUESTION,
     "full_name": "Maria Rossi",

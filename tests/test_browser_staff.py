@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from .helpers import PORTAL, ROOT
+from .helpers import PORTAL, PRE_APPLICATION, ROOT
 from .test_browser_forms import PHONE, screenshot
 
 pytestmark = pytest.mark.browser
@@ -22,19 +22,7 @@ PASSWORD = "una frase lunga per lo sportello"
 
 
 def pre_apply(base: str, name: str) -> str:
-    body = {
-        "full_name": name,
-        "phone": "035 246810",
-        "address": "Via Roma 1, Bergamo",
-        "household_size": 2,
-        "tenancy_start": "2020-01-15",
-        "heating": "centralized",
-        "band": "accesso",
-        "isee": "12.345,67",
-        "arrears": False,
-        "preferred_desk": "celadina",
-        "consent": True,
-    }
+    body = {**PRE_APPLICATION, "full_name": name, "phone": "035 246810", "household_size": 2}
     request = urllib.request.Request(
         f"{base}/api/heating-grant/pre-applications?lang=uk",
         data=json.dumps(body).encode(),

@@ -16,17 +16,10 @@ import time
 import pytest
 
 from tests.conftest import REDIS, add_event
-from tests.helpers import PRE_APPLICATION, service_rows, wait_for
+from tests.helpers import PRE_APPLICATION, QUESTION, service_rows, wait_for
 from tests.tcp_proxy import TcpProxy
 
 ELIGIBILITY = "/api/heating-grant/eligibility"
-QUESTION = {
-    "tenancy_start": "2020-01-15",
-    "heating": "centralized",
-    "band": "accesso",
-    "isee": "12.345,67",
-    "arrears": False,
-}
 SIGN_UPS = "/api/events/assemblea/registrations"
 TOO_MANY = {
     "it": "Troppi invii in poco tempo. Aspetta un minuto e riprova.",

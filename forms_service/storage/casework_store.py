@@ -4,7 +4,7 @@ history. Which moves are allowed is decided in domain/casework.py."""
 from __future__ import annotations
 
 from .db import Database
-from .filters import days, where
+from .filters import days, newest_first, where
 from .store import utcnow
 
 LISTED = "reference, created_at, lang, full_name, phone, email, preferred_desk, status, assisted_by"
@@ -39,16 +39,7 @@ def find(
         ("lang = ?", lang),
         *days("created_at", since, until),
     )
-    total = db.one(conn, f"SELECT COUNT(*) AS n FROM pre_applications WHERE {condition}", params)[
-        "n"
-    ]
-    rows = db.all(
-        conn,
-        f"SELECT {LISTED} FROM pre_applications WHERE {condition} "
-        "ORDER BY id DESC LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    )
-    return rows, int(total)
+    return newest_first(db, conn, "pre_applications", LISTED, condition, params, limit, offset)
 
 
 def one(db: Database, conn, reference: str) -> dict | None:

@@ -9,6 +9,7 @@ stored as UTC ISO text, which sorts as time does.
 from __future__ import annotations
 
 from .db import Database
+from .filters import newest_first
 
 STATES = {
     "waiting": "sent_at IS NULL AND gave_up_at IS NULL",
@@ -122,14 +123,7 @@ def listing(
     db: Database, conn, state: str = "", limit: int = 50, offset: int = 0
 ) -> tuple[list[dict], int]:
     """(rows, total) in ``state`` (any when empty), newest first."""
-    where = STATES.get(state, "1 = 1")
-    total = db.one(conn, f"SELECT COUNT(*) AS n FROM outbox WHERE {where}")["n"]
-    rows = db.all(
-        conn,
-        f"SELECT * FROM outbox WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
-        (limit, offset),
-    )
-    return rows, total
+    return newest_first(db, conn, "outbox", "*", STATES.get(state, "1 = 1"), (), limit, offset)
 
 
 def forget(db: Database, conn, before: str) -> None:

@@ -11,7 +11,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from .db import Database
-from .filters import days, where
+from .filters import days, newest_first, where
 from .store import utcnow
 
 
@@ -146,11 +146,5 @@ def audit_entries(
     condition, params = where(
         ("action = ?", action), ("actor = ?", actor), *days("at", since, until)
     )
-    total = db.one(conn, f"SELECT COUNT(*) AS n FROM audit_log WHERE {condition}", params)["n"]
-    rows = db.all(
-        conn,
-        f"SELECT at, actor, action, subject, data FROM audit_log WHERE {condition} "
-        "ORDER BY id DESC LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    )
-    return rows, int(total)
+    columns = "at, actor, action, subject, data"
+    return newest_first(db, conn, "audit_log", columns, condition, params, limit, offset)

@@ -15,7 +15,7 @@ from ..domain import actions
 from ..domain.events import iso, signup_state
 from ..domain.forms import most_people
 from ..storage import store
-from . import notify
+from . import submissions
 from .db import database, get_db
 from .errors import RETRY_AFTER_SECONDS
 from .i18n import Messages, content, messages, pick_lang, request_facts
@@ -112,16 +112,7 @@ def pre_application():
     data, m = read()
     if honeypot_filled(data):
         return error(400, "rejected", m)
-    outcome = actions.submit_pre_application(
-        database(),
-        get_db(),
-        data,
-        content().heating_grant.rules,
-        request_facts(),
-        m.lang,
-        idempotency_key(data),
-        then=notify.after_pre_application(),
-    )
+    outcome = submissions.pre_apply(data, m.lang, idempotency_key(data))
     if outcome.kind == "invalid":
         return jsonify({"errors": m.errors(outcome.errors)}), 422
     if outcome.kind == "ineligible":
@@ -211,17 +202,7 @@ def register(event_id):
     if honeypot_filled(data):
         return error(400, "rejected", m)
     found = content().events.get(event_id)
-    outcome = actions.sign_up(
-        database(),
-        get_db(),
-        found,
-        data,
-        m.lang,
-        idempotency_key(data),
-        actions.now(),
-        signing_key(),
-        then=notify.after_sign_up(found),
-    )
+    outcome = submissions.sign_up(found, data, m.lang)
     if outcome.kind == "unknown":
         return error(404, "event_unknown", m)
     if outcome.kind == "closed":
@@ -262,15 +243,7 @@ def registration(reference):
 @bp.post("/registrations/<reference>/cancel")
 def cancel(reference):
     data, m = read()
-    outcome = actions.cancel(
-        database(),
-        get_db(),
-        content().events,
-        reference,
-        str(data.get("token") or ""),
-        signing_key(),
-        then=notify.after_promotion(),
-    )
+    outcome = submissions.cancel(reference, str(data.get("token") or ""))
     return registration_response(outcome, m)
 
 

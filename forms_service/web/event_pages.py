@@ -17,14 +17,13 @@ from ..domain.events import signup_state
 from ..domain.forms import REGISTRATION as FORM
 from ..domain.forms import most_people
 from ..storage import store
-from . import notify
+from . import submissions
 from .db import database, get_db
 from .i18n import Messages, content
 from .pages import (
+    answer_key_errors,
     go,
     invalid,
-    key_changed,
-    key_reused,
     messages_for,
     new_submission_id,
     privacy_link,
@@ -33,12 +32,11 @@ from .pages import (
     show,
     wants_json,
 )
-from .requests import idempotency_key, payload
+from .requests import payload
 from .security import signing_key
 
 bp = Blueprint("events", __name__, url_prefix=f"{urls.FORMS_PREFIX}/<lang>")
-bp.register_error_handler(store.KeyReused, key_reused)
-bp.register_error_handler(store.KeyMismatch, key_changed)
+answer_key_errors(bp)
 EVENT = f"/{urls.EVENT_FORM_SLUG}/<event_id>/"
 REGISTRATION = "/iscrizione/<reference>"
 
@@ -112,17 +110,7 @@ def signup(lang, event_id):
     data = payload()
     if bot := rejected_bot(data, m):
         return bot
-    outcome = actions.sign_up(
-        database(),
-        get_db(),
-        found,
-        data,
-        m.lang,
-        idempotency_key(data),
-        actions.now(),
-        signing_key(),
-        then=notify.after_sign_up(found),
-    )
+    outcome = submissions.sign_up(found, data, m.lang)
     if outcome.kind == "closed":
         return closed_page(lang, m, found, outcome.state)
     if outcome.kind == "already_signed_up":
@@ -176,15 +164,7 @@ def registration(lang, reference):
 @bp.post(f"{REGISTRATION}/annulla")
 def cancel(lang, reference):
     m = messages_for(lang)
-    outcome = actions.cancel(
-        database(),
-        get_db(),
-        content().events,
-        reference,
-        str(payload().get("t") or ""),
-        signing_key(),
-        then=notify.after_promotion(),
-    )
+    outcome = submissions.cancel(reference, str(payload().get("t") or ""))
     if outcome.kind != "cancelled":
         return registration_answer(lang, m, outcome)
     return go(

@@ -13,23 +13,21 @@ from flask import Blueprint, abort, redirect, url_for
 
 from portal import urls
 
-from ..domain import actions
 from ..domain.eligibility import Reason
 from ..domain.forms import DETAILS, PRE_APPLICATION
 from ..domain.questionnaire import BY_SLUG, DONT_KNOW, STEPS, Questionnaire
 from ..domain.references import normalise
 from ..storage import store
 from . import grant_session as saved
-from . import notify
+from . import submissions
 from .db import database, get_db
 from .grant_answers import answer_text, choice_labels
 from .i18n import Messages, content, request_facts
 from .pages import (
+    answer_key_errors,
     choose_overrides,
     go,
     invalid,
-    key_changed,
-    key_reused,
     messages_for,
     new_submission_id,
     privacy_link,
@@ -39,8 +37,7 @@ from .pages import (
 from .requests import idempotency_key, payload
 
 bp = Blueprint("grant", __name__, url_prefix=f"{urls.FORMS_PREFIX}/<lang>/{urls.GRANT_FORM_SLUG}")
-bp.register_error_handler(store.KeyReused, key_reused)
-bp.register_error_handler(store.KeyMismatch, key_changed)
+answer_key_errors(bp)
 SLUGS = "<any(" + ", ".join(f'"{slug}"' for slug in BY_SLUG) + "):slug>"
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -328,16 +325,7 @@ def send(lang):
         return go(url_for("grant.done", lang=lang, reference=reference))
     if detour:
         return go(detour)
-    outcome = actions.submit_pre_application(
-        database(),
-        get_db(),
-        {**state["answers"], **state["details"]},
-        content().heating_grant.rules,
-        q.facts,
-        m.lang,
-        key,
-        then=notify.after_pre_application(),
-    )
+    outcome = submissions.pre_apply({**state["answers"], **state["details"]}, m.lang, key, q.facts)
     if outcome.kind == "invalid":
         return check_page(lang, m, state, key, outcome.errors)
     if outcome.kind == "ineligible":

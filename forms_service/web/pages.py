@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from portal import markup, urls
 
+from ..storage import store
 from .i18n import Messages, content, messages
 from .security import HONEYPOT, honeypot_filled
 
@@ -173,7 +174,7 @@ def _path_messages() -> Messages:
 
 
 def key_reused(_error):
-    """An idempotency key first used for another form (registered by each page blueprint)."""
+    """An idempotency key first used for another form."""
     return refuse(422, "key_reused", _path_messages())
 
 
@@ -181,3 +182,9 @@ def key_changed(_error):
     """This form's submission id sent again with other answers: the first one was stored
     and nothing else is; to send new answers, the resident starts the form again."""
     return refuse(422, "key_changed", _path_messages())
+
+
+def answer_key_errors(bp) -> None:
+    """A resident form's blueprint answers a reused or changed submission id with a page."""
+    bp.register_error_handler(store.KeyReused, key_reused)
+    bp.register_error_handler(store.KeyMismatch, key_changed)

@@ -16,10 +16,10 @@ from ..domain import actions, audit
 from ..domain.forms import CONSENT, PRE_APPLICATION, Field
 from ..domain.questionnaire import YES_NO
 from ..storage import store
-from . import notify
-from .db import database, get_db
+from . import notify, submissions
+from .db import database
 from .grant_answers import answer_text
-from .i18n import Messages, content, messages, pick_lang, request_facts
+from .i18n import Messages, content, messages, pick_lang
 from .pages import choose_overrides, invalid, new_submission_id, privacy_link, show
 from .requests import idempotency_key, payload
 from .staff_auth import ButtonForm, actor, requires
@@ -106,12 +106,8 @@ def create():
         notify.after_pre_application(team=False)(conn, reference)  # the resident's e-mail
 
     try:
-        outcome = actions.submit_pre_application(
-            database(),
-            get_db(),
+        outcome = submissions.pre_apply(
             {name: data[name] for name in PRE_APPLICATION.names if name in data},
-            content().heating_grant.rules,
-            request_facts(),
             lang,
             idempotency_key(data),
             assisted=actions.Assisted(by=who, privacy_on_paper=True),

@@ -18,13 +18,12 @@ from ..domain.forms import REGISTRATION as FORM
 from ..domain.forms import most_people
 from ..domain.references import normalise
 from ..storage import store
-from . import notify
+from . import notify, submissions
 from .db import database, get_db
 from .event_pages import event_when
 from .i18n import content, messages, pick_lang
 from .pages import new_submission_id, privacy_link
-from .requests import idempotency_key, payload
-from .security import signing_key
+from .requests import payload
 from .staff_auth import ButtonForm, actor, requires
 from .staff_cookie import STAFF_PREFIX
 from .staff_csv import csv_download
@@ -290,15 +289,10 @@ def assisted(event_id):
         notify.after_sign_up(event, team=False)(conn, reference)  # the resident's e-mail
 
     try:
-        outcome = actions.sign_up(
-            database(),
-            get_db(),
+        outcome = submissions.sign_up(
             event,
             data,
             lang,
-            idempotency_key(data),
-            actions.now(),
-            signing_key(),
             assisted=actions.Assisted(by=who, privacy_on_paper=bool(data.get("consent"))),
             then=saved,
         )
