@@ -113,6 +113,42 @@ def bare_app():
     return app
 
 
+def bare_insert_app():
+    """The second reference: Flask storing each POSTed JSON body as one SQLite row, durably
+    (WAL, ``synchronous=FULL``, one connection per thread), and nothing else: what this
+    machine's processor and disk allow one durable insert per request, without validation,
+    idempotency, rate limits or a write lock of our own. ``BENCH_BARE_DB`` is the file."""
+    import sqlite3
+    import threading
+    import uuid
+
+    from flask import Flask, jsonify, request
+
+    path = os.environ["BENCH_BARE_DB"]
+    local = threading.local()
+
+    def connection() -> sqlite3.Connection:
+        if getattr(local, "conn", None) is None:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("CREATE TABLE IF NOT EXISTS rows (reference TEXT PRIMARY KEY, body TEXT)")
+            local.conn = conn
+        return local.conn
+
+    def store():
+        reference = uuid.uuid4().hex[:10]
+        conn = connection()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO rows VALUES (?, ?)", (reference, json.dumps(request.json)))
+        conn.execute("COMMIT")
+        return jsonify({"reference": reference}), 201
+
+    app = Flask("bare_insert")
+    app.post(PRE_APPLICATION_PATH.split("?")[0])(store)
+    return app
+
+
 def service_env(project: Path, database_url: str) -> dict[str, str]:
     from forms_service.config import SETTINGS
 
@@ -413,6 +449,33 @@ def measure_bare(scratch: Path, args) -> Row:
     return Row("bare Flask", "liveness /api/live", run, run.rate(), goal="reference")
 
 
+def measure_bare_insert(scratch: Path, args) -> Row:
+    database = scratch / "bare-insert.sqlite3"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_BARE_DB": str(database)}
+    app = "bench.forms_throughput:bare_insert_app()"
+    with gunicorn(app, env, scratch / "gunicorn-bare-insert.log") as base:
+        url = base + PRE_APPLICATION_PATH
+        wrk(url, 2, args.connections, "bw", post=True)
+        run = combined([wrk(url, args.seconds, args.connections, f"b{n}", True) for n in range(2)])
+    return Row("bare Flask", "one durable SQLite insert", run, run.rate(201), goal="reference")
+
+
+def against_bare_insert(rows: list[Row]) -> str:
+    """Each backend's peak as a share of the bare durable insert of the same run."""
+    bare = next((r for r in rows if r.endpoint == "one durable SQLite insert"), None)
+    if bare is None or not bare.rate:
+        return ""
+    return (
+        "\n".join(
+            f"{r.backend}: a pre-application at the peak is {r.rate / bare.rate:.0%} of the bare "
+            f"durable insert ({r.rate:.0f}/s of {bare.rate:.0f}/s)"
+            for r in rows
+            if r.endpoint == "pre-application, peak"
+        )
+        + "\n"
+    )
+
+
 def table(rows: list[Row]) -> str:
     lines = [
         f"{'backend':<12}{'endpoint':<30}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>7}"
@@ -437,11 +500,16 @@ STAGES = (
     ("  before_request hooks", "flask/app.py", "preprocess_request"),
     ("    content snapshot (i18n.take_snapshot)", "web/i18n.py", "take_snapshot"),
     ("    origin check + rate limit (security)", "web/security.py", "check_request"),
-    ("    Flask-Limiter (staff logins)", "flask_limiter/_extension.py", "_check_request_limit"),
+    (
+        "    Flask-Limiter (every limit, one pass)",
+        "flask_limiter/_extension.py",
+        "_check_request_limit",
+    ),
     ("    CSRF hook (staff_auth)", "web/staff_auth.py", "_check_csrf"),
     ("  view function", "flask/app.py", "dispatch_request"),
     ("    database connection opened (get_db)", "web/db.py", "get_db"),
     ("    submit_pre_application", "domain/actions.py", "submit_pre_application"),
+    ("      storing it (store.save_pre_application)", "storage/store.py", "save_pre_application"),
     ("    pre_application_json (desk hours...)", "web/api.py", "pre_application_json"),
     ("    jsonify", "flask/json/__init__.py", "jsonify"),
     ("  after_request hooks (headers, session)", "flask/app.py", "process_response"),
@@ -558,6 +626,8 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="portal-bench-forms-") as scratch_dir:
         scratch = Path(scratch_dir)
         rows.append(measure_bare(scratch, args))
+        if "sqlite" in backends:
+            rows.append(measure_bare_insert(scratch, args))
         for backend in backends:
             backend_rows, note, durable = measure_backend(backend, scratch, args)
             rows += backend_rows
@@ -569,6 +639,7 @@ def main(argv=None) -> int:
     )
     print(table(rows))
     print()
+    print(against_bare_insert(rows))
     for note in notes:
         print(note)
     missed = [r for r in rows if r.met is False]

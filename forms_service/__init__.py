@@ -79,6 +79,6 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
         status_pages.bp,
     ):
         app.register_blueprint(blueprint)
-    ratelimit.limit_submissions(app)
+    ratelimit.check_submissions(app)
     maintenance.init_app(app)
     return app

@@ -185,8 +185,13 @@ class TcpProxy:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with SO_LINGER 0: the peer gets an RST rather than an orderly end."""
+    """Close with SO_LINGER 0: the peer gets an RST rather than an orderly end. The shutdown
+    first wakes a pump thread blocked reading the socket: until it lets go, close() alone
+    does not end the connection, and the peer would learn of the cut only when it next
+    sent something."""
     with suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
     with suppress(OSError):
         sock.close()

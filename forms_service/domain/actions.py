@@ -82,7 +82,7 @@ def submit_pre_application(
     assisted: Assisted | None = None,
     then: store.AfterSave | None = None,
 ) -> Outcome:
-    """``then(conn, reference)`` runs in the transaction that stores it (the outbox)."""
+    """``then(conn, row)`` runs in the transaction that stores it (the outbox)."""
     clean, errors = PRE_APPLICATION.validate(data, facts)
     if errors:
         return Outcome("invalid", errors=errors)
@@ -110,7 +110,7 @@ def sign_up(
     assisted: Assisted | None = None,
     then: store.AfterSave | None = None,
 ) -> Outcome:
-    """``then(conn, reference)`` runs in the transaction that stores it (the outbox).
+    """``then(conn, row)`` runs in the transaction that stores it (the outbox).
 
     One phone number or e-mail signs up once per event (cancelled sign-ups aside), whoever
     types it, so one client cannot fill an event: a second is ``already_signed_up``, which

@@ -3,7 +3,9 @@
 Both speak the same SQL written with ``?`` placeholders; ``Database`` adapts it.
 Writes happen in ``transaction()``: on SQLite that is ``BEGIN IMMEDIATE`` (one
 writer at a time, WAL, ``synchronous=FULL`` so a commit survives a crash); on
-PostgreSQL rows that allocate places are locked with ``FOR UPDATE``.
+PostgreSQL rows that allocate places are locked with ``FOR UPDATE``. The residents'
+submissions use ``write(conn, work)`` instead, which on SQLite lets the writers that
+arrive together share one commit (group_commit.py).
 The schema is created and migrated here, under a lock, by whichever worker
 starts first.
 
@@ -29,20 +31,23 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import select
 import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+from .group_commit import GroupCommit
 from .migrations import MIGRATIONS
 
 log = logging.getLogger("forms_service")
+T = TypeVar("T")
 
 
 class Unavailable(Exception):
@@ -146,6 +151,7 @@ class Database:
                 f"not {parsed.scheme or url!r}"
             )
         self._writer = _WriterLock(self.path) if self.dialect == "sqlite" else None
+        self._group = GroupCommit(self) if self.dialect == "sqlite" else None
         weakref.finalize(self, self._pool.close)
 
     # --- connections ---------------------------------------------------------------------
@@ -207,6 +213,15 @@ class Database:
             else:
                 with conn.transaction():
                     yield
+
+    def write(self, conn, work: Callable[[Any], T]) -> T:
+        """``work(connection)`` in a transaction, committed on return; what it raises rolls
+        back what it did. On SQLite, concurrent writes of this process share one commit
+        (group_commit.py): ``work`` gets the connection to use, which may not be ``conn``."""
+        if self._group is not None:
+            return self._group.run(conn, work)
+        with translated(), conn.transaction():
+            return work(conn)
 
     def sql(self, text: str) -> str:
         if self.dialect == "postgresql":
@@ -418,6 +433,7 @@ def _set_wal(conn, seconds: float = 30.0) -> None:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 CHECK_SECONDS = 1.0  # a pooled connection must answer its checkout check within this
+FRESH_SECONDS = 1.0  # ... unless it was given back this recently
 
 
 def _pg_connect(url: str, limits: Limits, connection_class: Any = None):
@@ -467,6 +483,7 @@ def _deadline_class():
 
     class DeadlineConnection(psycopg.Connection):
         deadline: float | None = None
+        answered_at = float("-inf")  # monotonic time it was last given back to the pool
 
         def wait(self, gen, interval=0.1, timeout=None):
             try:
@@ -589,6 +606,7 @@ class _PgPool:
         if pool is None or pool.closed:
             conn.close()
             return
+        conn.answered_at = time.monotonic()  # the request that used it is done with it
         pool.putconn(conn)
 
     def close(self) -> None:
@@ -599,7 +617,16 @@ class _PgPool:
 
 
 def _checked(conn) -> None:
-    """The pool's checkout check: an empty query, answered within ``CHECK_SECONDS``."""
+    """The pool's checkout check: an empty query, answered within ``CHECK_SECONDS``.
+
+    Skipped for a connection given back within ``FRESH_SECONDS`` whose socket has nothing
+    to read: under a rush the check was one more round trip per request. An idle connection
+    has nothing to read, so a readable socket means the server closed it or said something
+    (a restart, a terminated backend): that one is checked, fails, and the pool replaces it.
+    A connection that died silently meanwhile costs its request the usual 503."""
+    fresh = time.monotonic() - conn.answered_at < FRESH_SECONDS
+    if fresh and not select.select([conn.fileno()], [], [], 0)[0]:
+        return
     deadline, conn.deadline = conn.deadline, CHECK_SECONDS
     try:
         conn.execute("")

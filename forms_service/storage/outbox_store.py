@@ -16,13 +16,10 @@ STATES = {
     "sent": "sent_at IS NOT NULL",
     "gave_up": "gave_up_at IS NOT NULL",
 }
-# Where a reference's contact is: the person's e-mail and language, and what the mail says.
-CONTACTS = {
-    "pre_applications": "SELECT reference, lang, email, preferred_desk FROM pre_applications "
-    "WHERE reference = ?",
-    "registrations": "SELECT reference, lang, email, event_id, people, status FROM "
-    "registrations WHERE reference = ?",
-}
+# Where a registration's contact is: the person's e-mail and language, and what the mail says.
+CONTACT = (
+    "SELECT reference, lang, email, event_id, people, status FROM registrations WHERE reference = ?"
+)
 KEEP_DAYS = 30  # ``portal purge`` deletes outbox rows older than this
 
 
@@ -46,8 +43,9 @@ def add(db: Database, conn, mail: dict, now: str) -> None:
     )
 
 
-def contact(db: Database, conn, table: str, reference: str) -> dict | None:
-    return db.one(conn, CONTACTS[table], (reference,))
+def contact(db: Database, conn, reference: str) -> dict | None:
+    """A registration's contact: for the e-mail of a place that came free."""
+    return db.one(conn, CONTACT, (reference,))
 
 
 def due(db: Database, conn, now: str, limit: int) -> list[dict]:

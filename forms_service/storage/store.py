@@ -27,8 +27,9 @@ from .db import Database
 
 ReferenceMaker = Callable[[], str]  # a new random reference; the caller's format
 # Runs inside the submission's transaction, once, when a new row was stored: what must be
-# kept with it or not at all (the outbox's e-mail). Called with (connection, reference).
-AfterSave = Callable[[object, str], None]
+# kept with it or not at all (the outbox's e-mail). Called with (connection, the row as
+# stored: its columns by name, "reference" among them), so it need not read it back.
+AfterSave = Callable[[object, dict], None]
 # (phone, e-mail) of a live registration -> whether it is the same person as the new one.
 SamePerson = Callable[[str | None, str | None], bool]
 KEY_LIFETIME = timedelta(hours=24)  # retries come within seconds; `portal purge` after 2 days
@@ -66,19 +67,23 @@ def body_hash(values: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _claim_key(db: Database, conn, key: str | None, scope: str, digest: str) -> str | None:
-    """None when the key is ours now; the earlier reference when this same body was sent
-    with it before. An expired key is taken over as if new."""
+def _claim_key(
+    db: Database, conn, key: str | None, scope: str, digest: str, reference: str
+) -> str | None:
+    """None when the key is ours now, held for ``reference``; the earlier reference when
+    this same body was sent with it before. An expired key is taken over as if new."""
     if not key:
         return None
     now = datetime.now(UTC)
     cursor = db.execute(
         conn,
-        "INSERT INTO idempotency_keys (key, scope, body_hash, created_at) VALUES (?, ?, ?, ?) "
+        "INSERT INTO idempotency_keys (key, scope, body_hash, reference, created_at) "
+        "VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, "
-        "body_hash = excluded.body_hash, reference = NULL, created_at = excluded.created_at "
+        "body_hash = excluded.body_hash, reference = excluded.reference, "
+        "created_at = excluded.created_at "
         "WHERE idempotency_keys.created_at < ?",
-        (key, scope, digest, now.isoformat(timespec="seconds"), _iso(now - KEY_LIFETIME)),
+        (key, scope, digest, reference, _iso(now), _iso(now - KEY_LIFETIME)),
     )
     if cursor.rowcount == 1:
         return None
@@ -96,11 +101,26 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _fresh_reference(db: Database, conn, make: ReferenceMaker, table: str) -> str:
+def _insert(
+    db: Database, conn, table: str, row: dict, reference: str, make: ReferenceMaker, key: str | None
+) -> str:
+    """Insert ``row`` under ``reference``, or under a new one in the rare case that it is
+    taken (the key claimed for it then follows); returns the reference used."""
+    columns = ", ".join(("reference", *row))
+    marks = ", ".join("?" * (len(row) + 1))
     while True:
-        reference = make()
-        if db.one(conn, f"SELECT 1 AS x FROM {table} WHERE reference = ?", (reference,)) is None:
+        cursor = db.execute(
+            conn,
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (reference) DO NOTHING",
+            (reference, *row.values()),
+        )
+        if cursor.rowcount == 1:
             return reference
+        reference = make()
+        if key:
+            db.execute(
+                conn, "UPDATE idempotency_keys SET reference = ? WHERE key = ?", (reference, key)
+            )
 
 
 def save_pre_application(
@@ -114,26 +134,25 @@ def save_pre_application(
 ) -> tuple[str, bool]:
     """Store a pre-application (``row``: column -> value, from the form's declaration, plus
     ``assisted_by``/``privacy_on_paper`` for one made at the desk); returns (reference,
-    created). ``then`` runs in the same transaction. Committed on return."""
-    with db.transaction(conn):
-        earlier = _claim_key(db, conn, key, "pre_application", body_hash({**row, "lang": lang}))
+    created). ``then`` runs in the same transaction. Committed on return.
+
+    Two statements: the key is claimed for a reference drawn beforehand, and the row is
+    inserted under it; everything else is ready before the write lock is taken."""
+    digest = body_hash({**row, "lang": lang})
+    now = utcnow()
+    values = {"created_at": now, "lang": lang, **row, "consent_at": now}
+    drawn = make()
+
+    def work(conn) -> tuple[str, bool]:
+        earlier = _claim_key(db, conn, key, "pre_application", digest, drawn)
         if earlier:
             return earlier, False
-        reference = _fresh_reference(db, conn, make, "pre_applications")
-        columns = ", ".join(row)
-        db.execute(
-            conn,
-            f"INSERT INTO pre_applications (reference, created_at, lang, {columns}, "
-            f"consent_at) VALUES (?, ?, ?, {', '.join('?' * len(row))}, ?)",
-            (reference, utcnow(), lang, *row.values(), utcnow()),
-        )
-        if key:
-            db.execute(
-                conn, "UPDATE idempotency_keys SET reference = ? WHERE key = ?", (reference, key)
-            )
+        reference = _insert(db, conn, "pre_applications", values, drawn, make, key)
         if then:
-            then(conn, reference)
-    return reference, True
+            then(conn, {"reference": reference, **values})
+        return reference, True
+
+    return db.write(conn, work)
 
 
 def pre_application_exists(db: Database, conn, reference: str) -> dict | None:
@@ -209,10 +228,13 @@ def register(
         | {"people": people, "lang": lang, "assisted_by": assisted_by}
         | {"privacy_on_paper": privacy_on_paper}
     )
-    with db.transaction(conn):
-        earlier = _claim_key(db, conn, key, f"registration:{event_id}", digest)
+    now = utcnow()
+    drawn = make()
+
+    def work(conn) -> tuple[str, bool]:
+        earlier = _claim_key(db, conn, key, f"registration:{event_id}", digest, drawn)
         if earlier:
-            return _registration(db, conn, earlier), False
+            return earlier, False
         confirmed = _lock_places(db, conn, event_id)
         if same_person is not None and _signed_up(db, conn, event_id, same_person):
             raise AlreadySignedUp(event_id)
@@ -223,41 +245,32 @@ def register(
         )["n"]
         fits = capacity is None or confirmed + people <= capacity
         status = "confirmed" if fits and not waiting else "waitlisted"  # first come, first served
-        reference = _fresh_reference(db, conn, make, "registrations")
-        now = utcnow()
-        db.execute(
-            conn,
-            "INSERT INTO registrations (reference, event_id, created_at, lang, "
-            "full_name, phone, email, people, status, consent_at, assisted_by, "
-            "privacy_on_paper) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                reference,
-                event_id,
-                now,
-                lang,
-                person["full_name"],
-                person.get("phone"),
-                person.get("email"),
-                people,
-                status,
-                now,
-                assisted_by,
-                privacy_on_paper,
-            ),
-        )
+        row = {
+            "event_id": event_id,
+            "created_at": now,
+            "lang": lang,
+            "full_name": person["full_name"],
+            "phone": person.get("phone"),
+            "email": person.get("email"),
+            "people": people,
+            "status": status,
+            "consent_at": now,
+            "assisted_by": assisted_by,
+            "privacy_on_paper": privacy_on_paper,
+        }
+        reference = _insert(db, conn, "registrations", row, drawn, make, key)
         if status == "confirmed":
             db.execute(
                 conn,
                 "UPDATE event_places SET confirmed_people = ? WHERE event_id = ?",
                 (confirmed + people, event_id),
             )
-        if key:
-            db.execute(
-                conn, "UPDATE idempotency_keys SET reference = ? WHERE key = ?", (reference, key)
-            )
         if then:
-            then(conn, reference)
-    return _registration(db, conn, reference), True
+            then(conn, {"reference": reference, **row})
+        return reference, True
+
+    reference, created = db.write(conn, work)
+    return _registration(db, conn, reference), created
 
 
 def _signed_up(db: Database, conn, event_id: str, same_person: SamePerson) -> bool:

@@ -97,17 +97,13 @@ def _resident_registration(row: dict, event, promoted: bool) -> mail.Mail:
 def after_pre_application(team: bool = True) -> store.AfterSave:
     """``then`` for a new pre-application; ``team=False`` when the team made it itself."""
 
-    def write(conn, reference: str) -> None:
-        db = database()
-        row = outbox_store.contact(db, conn, "pre_applications", reference)
-        if row is None:  # pragma: no cover - the transaction has just stored it
-            return
+    def write(conn, row: dict) -> None:
         composers = []
         if to := _team(team):
             composers.append(partial(_team_pre_application, to, row))
         if row["email"]:
             composers.append(partial(_resident_pre_application, row))
-        mail.enqueue(db, conn, composers)
+        mail.enqueue(database(), conn, composers)
 
     return write
 
@@ -115,17 +111,15 @@ def after_pre_application(team: bool = True) -> store.AfterSave:
 def after_sign_up(event, team: bool = True) -> store.AfterSave:
     """``then`` for a new sign-up to ``event``; ``team=False`` when the team made it itself."""
 
-    def write(conn, reference: str) -> None:
-        db = database()
-        row = outbox_store.contact(db, conn, "registrations", reference)
-        if row is None or event is None:  # pragma: no cover - stored just now, for an event
+    def write(conn, row: dict) -> None:
+        if event is None:  # pragma: no cover - a sign-up is always for an event
             return
         composers = []
         if to := _team(team):
             composers.append(partial(_team_registration, to, row, event))
         if row["email"]:
             composers.append(partial(_resident_registration, row, event, False))
-        mail.enqueue(db, conn, composers)
+        mail.enqueue(database(), conn, composers)
 
     return write
 
@@ -138,7 +132,7 @@ def after_promotion() -> Callable[[object, list], None]:
         db = database()
         composers = []
         for reference in promoted:
-            row = outbox_store.contact(db, conn, "registrations", reference)
+            row = outbox_store.contact(db, conn, reference)
             event = content().events.get(row["event_id"]) if row else None
             if row and row["email"] and event is not None:
                 composers.append(partial(_resident_registration, row, event, True))

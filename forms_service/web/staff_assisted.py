@@ -100,10 +100,10 @@ def create():
     lang = pick_lang(data.get("lang"), content().codes)
     who = actor()
 
-    def saved(conn, reference: str) -> None:
+    def saved(conn, row: dict) -> None:
         """In the submission's transaction, once, only when a pre-application is stored."""
-        audit.record(database(), conn, who, "pre_application.assisted", reference, lang=lang)
-        notify.after_pre_application(team=False)(conn, reference)  # the resident's e-mail
+        audit.record(database(), conn, who, "pre_application.assisted", row["reference"], lang=lang)
+        notify.after_pre_application(team=False)(conn, row)  # the resident's e-mail
 
     try:
         outcome = submissions.pre_apply(

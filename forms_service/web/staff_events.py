@@ -281,12 +281,13 @@ def assisted(event_id):
     lang = pick_lang(data.get("lang"), content().codes)
     who = actor()
 
-    def saved(conn, reference: str) -> None:
+    def saved(conn, row: dict) -> None:
         """In the sign-up's transaction, once, only when a registration is stored."""
+        reference = row["reference"]
         audit.record(
             database(), conn, who, "registration.assisted", reference, event=event.id, lang=lang
         )
-        notify.after_sign_up(event, team=False)(conn, reference)  # the resident's e-mail
+        notify.after_sign_up(event, team=False)(conn, row)  # the resident's e-mail
 
     try:
         outcome = submissions.sign_up(
