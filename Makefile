@@ -98,7 +98,11 @@ browser:
 
 # tests/test_nginx.py runs Debian's nginx (and openssl, for its certificate) in front of
 # gunicorn, as docs/operators.md configures it; it fails, never skips, without them.
-SYSTEM_PACKAGES := nginx openssl
+# `portal posters` and the service's print links use WeasyPrint, which needs Pango and the
+# Noto fonts (Arabic, Urdu Nastaliq, Bengali, Chinese); tests/test_posters.py reads the PDFs
+# back with poppler.
+SYSTEM_PACKAGES := nginx openssl libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core \
+	fonts-noto-cjk poppler-utils
 system:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); }

@@ -26,6 +26,7 @@ from .web import (
     grant_pages,
     i18n,
     pages,
+    poster_pages,
     ratelimit,
     requests,
     security,
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
         staff_stats.bp,
         staff_subjects.bp,
         status_pages.bp,
+        poster_pages.bp,
     ):
         app.register_blueprint(blueprint)
     ratelimit.check_submissions(app)

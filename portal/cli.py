@@ -48,7 +48,7 @@ def main(ctx, root):
     "--warnings/--no-warnings",
     "show_warnings",
     default=False,
-    help="Also list every missing translation.",
+    help="Also list every missing translation, and what is still to be confirmed.",
 )
 @click.pass_obj
 def check(root, show_warnings):
@@ -56,6 +56,8 @@ def check(root, show_warnings):
     result = check_content(root)
     problems = result if isinstance(result, Problems) else result.problems
     print_problems(problems.sorted(), show_warnings)
+    if show_warnings and not isinstance(result, Problems):
+        _echo_register(result)  # the last section: what the site shows as "to be confirmed"
     errors, warnings = len(problems.errors), len(problems.warnings)
     counted = f"{plural(warnings, 'avviso', 'avvisi')}"
     if errors:
@@ -65,6 +67,21 @@ def check(root, show_warnings):
         f"Contenuti corretti. {counted} (traduzioni mancanti: vedi "  # test_docs.py finds this
         "`make translations`)."
     )
+
+
+@main.command()
+@click.pass_obj
+def pending(root):
+    """List what is still to be confirmed, by who can confirm it: the checklist before going
+    live."""
+    _echo_register(_load_or_fail(root))
+
+
+def _echo_register(content) -> None:
+    from .model.pending import format_register, register
+
+    for line in format_register(register(content)):
+        click.echo(line)
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -100,7 +117,7 @@ def build(root, site_dir):
 @click.option("--details", is_flag=True, help="List every missing or outdated text.")
 @click.pass_obj
 def translations(root, details):
-    """Per language: how many texts are missing and how many are outdated."""
+    """Per language: texts missing, outdated, and reviewed by a person."""
     from .translations import format_readability, format_table, readability, report
 
     content = _load_or_fail(root)
@@ -131,22 +148,99 @@ def export_translations(root, lang, out):
 @main.command("import-translations")
 @click.argument("lang")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--reviewer",
+    default=None,
+    help="Who reviewed these texts: every text imported is recorded as reviewed by them.",
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="When they reviewed them (YYYY-MM-DD; default: today).",
+)
 @click.pass_obj
-def import_translations(root, lang, file):
-    """Write the LANG texts of an exported and filled-in FILE into content/ and site_config/."""
+def import_translations(root, lang, file, reviewer, day):
+    """Write the LANG texts of an exported and filled-in FILE into content/ and site_config/.
+
+    With --reviewer, exactly the texts written are recorded as reviewed by a person
+    (site_config/reviews/LANG.yml); the review lapses when the Italian changes.
+    """
     from .translation_files import import_file
 
     content = _load_or_fail(root)
     if lang not in content.codes or lang == content.source_language:
         raise click.ClickException(f"«{lang}» non è una lingua di traduzione del sito.")
+    if reviewer is not None and not reviewer.strip():
+        raise click.ClickException("--reviewer vuole il nome di chi ha rivisto i testi.")
     try:
-        written = import_file(root, json.load(file), lang)
+        written, reviewed = import_file(
+            root,
+            json.load(file),
+            lang,
+            reviewer=reviewer.strip() if reviewer else None,
+            day=day.date() if day else None,
+            current=content.reviews.records.get(lang, {}),
+        )
     except (ValueError, KeyError, StopIteration) as exc:
         raise click.ClickException(f"il file non corrisponde ai contenuti attuali: {exc}") from exc
     result = check_content(root)
     if isinstance(result, Problems):
         fail_with(result.sorted())
-    click.echo(f"{written} testi scritti in {lang}. Contenuti corretti.")
+    revised = (
+        f" {plural(reviewed, 'revisione registrata', 'revisioni registrate')}." if reviewed else ""
+    )
+    click.echo(f"{written} testi scritti in {lang}.{revised} Contenuti corretti.")
+
+
+@main.command()
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="CODE",
+    help="A language beside Italian (at most two; repeat the option for the second).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("manifesti"),
+    show_default=True,
+    help="Folder for the PDFs.",
+)
+@click.pass_obj
+def posters(root, langs, out):
+    """Print-ready A4 PDFs for the notice board: each desk, the heating contribution and each
+    coming event, in Italian and up to two other languages side by side."""
+    from datetime import date
+    from functools import partial
+
+    from . import urls
+    from .posters import MAX_EXTRA_LANGUAGES, all_posters, poster_html, to_pdf
+
+    content = _load_or_fail(root)
+    unknown = [code for code in langs if code not in content.codes]
+    if unknown:
+        raise click.ClickException(
+            f"lingua sconosciuta: {', '.join(unknown)}. "
+            f"Lingue del sito: {', '.join(content.codes)}."
+        )
+    extra = tuple(dict.fromkeys(c for c in langs if c != content.source_language))
+    if len(extra) > MAX_EXTRA_LANGUAGES:
+        raise click.ClickException(
+            f"al massimo {MAX_EXTRA_LANGUAGES} lingue oltre all'italiano: un A4 non ha spazio "
+            "per più colonne."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    today = date.today()
+    suffix = "-".join((content.source_language, *extra))
+    for poster in all_posters(content, today):
+        target = out / f"{poster.name}-{suffix}.pdf"
+        target.write_bytes(
+            to_pdf(partial(poster_html, content, poster, extra, urls.site_url(), today))
+        )
+        click.echo(f"{target}")
 
 
 def _load_or_fail(root):

@@ -7,20 +7,29 @@ UI strings come from site_config/strings and fall back to Italian.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_date, format_time, get_datetime_format, get_day_names
 from babel.lists import format_list
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_symbol
 
+from . import plurals
 from .model import Content
+from .model.amounts import PLACEHOLDER
 from .model.schedule import WEEKDAYS
+
+# Every language shows the 24-hour clock of Italian notice boards (CLDR's short time is
+# "2:00 PM" in English, Bengali and Urdu, "2:00 m.d." in Albanian): a resident who reads two
+# languages sees the same times, the ones on the desk's door.
+TIME_PATTERN = "HH:mm"
 
 
 class Formats:
     def __init__(self, content: Content, lang: str):
         self.content, self.lang = content, lang
         self.fell_back = False  # set when a string or text had to fall back to Italian
+        self.unreviewed = False  # set when a string or text used is not reviewed by a person
 
     @property
     def source(self) -> str:
@@ -33,12 +42,37 @@ class Formats:
     def s(self, key: str, **params) -> str:
         """A UI string from site_config/strings, in this language or else Italian."""
         table = self.content.strings.get(self.lang, {})
+        locale = self.locale
         if key in table:
             template = table[key]
+            if self.lang != self.source and not self.content.reviews.string(self.lang, key):
+                self.unreviewed = True
         else:
             template = self.content.strings[self.source][key]
+            locale = self.content.language(self.source).locale
             self.fell_back = self.fell_back or self.lang != self.source
+            self.unreviewed = self.unreviewed or self.lang != self.source
+        if isinstance(template, dict):  # one form per CLDR plural category
+            template = plurals.choose(template, locale, params)
+        template = self.fill(template)
         return template.format(**params) if params else template
+
+    @property
+    def colon(self) -> str:
+        """What follows a label: ": ", or Chinese's full-width colon (the render step's
+        punctuation check holds every Chinese page to it)."""
+        return "：" if self.lang.startswith("zh") else ": "
+
+    def paren(self, text: str) -> str:
+        return f"（{text}）" if self.lang.startswith("zh") else f"({text})"
+
+    def fill(self, text: str) -> str:
+        """``text`` with each {amount:name} written as money in this language; the model
+        has checked every name (content/amounts.yml and the grant's rules)."""
+        if "{amount:" not in text:
+            return text
+        amounts = self.content.amounts
+        return PLACEHOLDER.sub(lambda m: self.money(amounts[m[1].strip()]), text)
 
     def date(self, day: dt.date) -> str:
         return format_date(day, "full", locale=self.locale)
@@ -47,12 +81,10 @@ class Formats:
         return format_date(day, "long", locale=self.locale)
 
     def time(self, moment: dt.time) -> str:
-        text = format_time(moment, "short", locale=self.locale)
+        text = format_time(moment, TIME_PATTERN, locale=self.locale)
         if self.content.language(self.lang).dir == "rtl":
-            # A time that starts with digits and ends in Latin letters ("9:00 AM" in Urdu)
-            # is torn apart by the bidi algorithm in a right-to-left line: "9:00 AM–12:00 PM"
-            # shows as "AM–12:00 PM 9:00". First-strong isolates keep each time whole and
-            # put the ranges in right-to-left order; Arabic times keep their own order.
+            # First-strong isolates keep each time whole in a right-to-left line, so a range
+            # reads in right-to-left order whatever stands beside it.
             return f"\u2068{text}\u2069"
         return text
 
@@ -60,7 +92,17 @@ class Formats:
         return f"{self.time(opens)}–{self.time(closes)}"
 
     def datetime(self, moment: dt.datetime) -> str:
-        return f"{self.short_date(moment.date())}, {self.time(moment.time())}"
+        return self.at(self.short_date(moment.date()), self.time(moment.time()))
+
+    def at(self, day: str, hours: str) -> str:
+        """A formatted date with its time or hours, joined as CLDR joins them in this
+        language: "1 marzo 2025, 9:00", Arabic "1 مارس 2025، 09:00" with its own comma."""
+        pattern = str(get_datetime_format("medium", locale=self.locale))
+        return pattern.replace("{1}", day).replace("{0}", hours)
+
+    def join(self, items) -> str:
+        """A list in this language's words and punctuation ("a, b e c"; Arabic "a وb")."""
+        return format_list(list(items), style="standard", locale=self.locale)
 
     def date_span(self, prefix: str, start, end) -> str:
         """``{prefix}_between``, ``_until`` or ``_from`` for a date range whose ends may be
@@ -79,7 +121,22 @@ class Formats:
         return get_day_names("wide", locale=self.locale)[WEEKDAYS.index(name)]
 
     def money(self, amount: Decimal) -> str:
-        return format_currency(amount, "EUR", locale=self.locale)
+        """An amount in euro as this language writes it (CLDR): "740.800 €", "€740,800",
+        "7,40,800€". Whole amounts drop the ",00" that reads as a price tag."""
+        locale = self.locale
+        pattern = locale.currency_formats["standard"].pattern
+        whole = amount == amount.to_integral_value()
+        text = format_currency(
+            amount,
+            "EUR",
+            format=re.sub(r"\.0+", "", pattern) if whole else pattern,
+            locale=locale,
+            currency_digits=not whole,
+        )
+        # Where CLDR's symbol is the code "EUR" (Ukrainian, Romanian), its narrow symbol is
+        # "€", which Babel does not carry: no Latin letters inside a Cyrillic sentence.
+        symbol = get_currency_symbol("EUR", locale=locale)
+        return text.replace(symbol, "€") if symbol.isalpha() else text
 
     def either(self, items) -> str:
         return format_list(list(items), style="or", locale=self.locale)
@@ -104,7 +161,9 @@ class Formats:
         if desk.address is None:
             return self.s("address_unknown")
         line = f"{desk.address.street}, {desk.address.city}"
-        return line if desk.address.confirmed else f"{line} ({self.s('to_be_confirmed')})"
+        # Plain text for the forms; the site's Renderer marks it its own way (context.py).
+        pending = desk.pending("address") is not None  # the desk's to_confirm list
+        return f"{line} ({self.s('to_be_confirmed')})" if pending else line
 
     def desk_hours(self, desk) -> str:
         """'Wednesday 9:00 AM–12:00 PM' for lists, service pages and the forms."""

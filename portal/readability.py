@@ -4,6 +4,9 @@
 
 0–100 (capped), higher is easier: below 80 is hard for people with only primary schooling,
 below 60 for those with lower secondary schooling, below 40 for graduates.
+
+``page_text`` turns a rendered page's Markdown into what its reader reads, so the index is
+taken on the page as published (facts written from data included), not on one text of it.
 """
 
 from __future__ import annotations
@@ -24,3 +27,28 @@ def gulpease(text: str) -> float | None:
     letters = sum(len(w.replace("'", "").replace("’", "")) for w in words)
     sentences = max(1, len(SENTENCE_END.findall(plain.strip() + "\n")))
     return round(min(100.0, 89 + (300 * sentences - 10 * letters) / len(words)), 1)
+
+
+LINK_TARGET = re.compile(r"\]\([^)]*\)")  # [text](target): the reader sees the text only
+HTML_TAG = re.compile(r"<[^>]+>")
+ATTRIBUTES = re.compile(r"\{\s*[:.#][^}]*\}")  # { .md-button } and the like
+ADMONITION = re.compile(r'^!!!\s*\w+(?:\s+"([^"]*)")?', re.M)
+BLOCK = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s)")  # a heading or a list item
+
+
+def page_text(markdown: str) -> str:
+    """What a reader reads of a rendered page: no front matter, link targets, tags or
+    attribute lists. A heading or a list item is read as a sentence of its own, so one
+    without a full stop still ends there."""
+    text = markdown
+    if text.startswith("---\n"):
+        text = text.split("\n---\n", 1)[-1]
+    text = ADMONITION.sub(lambda m: m[1] or "", text)
+    text = ATTRIBUTES.sub(" ", LINK_TARGET.sub("]", HTML_TAG.sub(" ", text)))
+    lines = []
+    for line in text.splitlines():
+        stripped = line.rstrip()
+        if BLOCK.match(stripped) and stripped[-1] not in ".!?:;":
+            stripped += "."
+        lines.append(stripped)
+    return "\n".join(lines)

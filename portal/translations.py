@@ -1,8 +1,9 @@
-"""The translation report: per language, which texts are missing and which are outdated.
+"""The translation report: per language, which texts are missing, outdated and reviewed.
 
 A translation is outdated when its Italian source was changed after it: we ask
 ``git blame`` when each line was last touched, so volunteers keep no extra
 bookkeeping. Outside a git checkout the outdated column says it cannot tell.
+A text is reviewed while a person's review of it still holds (portal/model/reviews.py).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import subprocess
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from wcwidth import wcswidth
 
 from .model import Content
-from .model.fields import Text
-from .readability import gulpease
+from .readability import gulpease, page_text
 
 NEW_FILE: dict = {}  # marker: the file is not committed yet
 
@@ -25,11 +26,16 @@ NEW_FILE: dict = {}  # marker: the file is not committed yet
 class LanguageReport:
     code: str
     name: str
-    reviewed: bool
     total: int = 0
     missing: list = field(default_factory=list)  # (file, line, field)
     outdated: list = field(default_factory=list)
     unknown: bool = False  # no git history to compare with
+    reviewed: int = 0  # texts whose review by a person still holds
+
+    @property
+    def reviewed_share(self) -> str:
+        """The share as a percentage, rounded down: 100% means every text, not nearly all."""
+        return f"{100 * self.reviewed // self.total if self.total else 0}%"
 
 
 def blame_times(root: Path, file: str, cache: dict) -> dict | None:
@@ -89,9 +95,7 @@ def _changed(root, where, cache) -> int | None:
 def report(content: Content) -> list[LanguageReport]:
     root, source = content.root, content.source_language
     cache: dict = {}
-    reports = [
-        LanguageReport(lang.code, lang.name, lang.reviewed) for lang in content.languages[1:]
-    ]
+    reports = [LanguageReport(lang.code, lang.name) for lang in content.languages[1:]]
     for path, name, text, mark in content.texts:
         source_time = _changed(root, text.lines[source], cache) if source in text.lines else None
         for entry in reports:
@@ -99,6 +103,8 @@ def report(content: Content) -> list[LanguageReport]:
             if not text.get(entry.code):
                 entry.missing.append((path, mark[0], name))
                 continue
+            if content.reviews.holds(entry.code, text):
+                entry.reviewed += 1
             translated = _changed(root, text.lines[entry.code], cache)
             if source_time is None or translated is None:
                 entry.unknown = True
@@ -114,7 +120,7 @@ def display_width(text: str) -> int:
 
 
 def format_table(reports: list[LanguageReport], details: bool = False) -> str:
-    header = ("lingua", "nome", "rivista", "testi", "mancanti", "da aggiornare")
+    header = ("lingua", "nome", "rivisti", "testi", "mancanti", "da aggiornare")
     rows = [header]
     for r in reports:
         outdated = str(len(r.outdated)) + (" (git non disponibile)" if r.unknown else "")
@@ -122,7 +128,7 @@ def format_table(reports: list[LanguageReport], details: bool = False) -> str:
             (
                 r.code,
                 r.name,
-                "sì" if r.reviewed else "no",
+                r.reviewed_share,
                 str(r.total),
                 str(len(r.missing)),
                 outdated,
@@ -146,42 +152,34 @@ def format_table(reports: list[LanguageReport], details: bool = False) -> str:
 @dataclass(frozen=True)
 class Readability:
     file: str
-    easy: float | None  # Gulpease of the "italiano semplice" text
-    full: float | None  # Gulpease of the same item's ordinary Italian texts
+    easy: float | None  # Gulpease of the "italiano semplice" page, as rendered
+    full: float | None  # Gulpease of the same item's ordinary Italian page, as rendered
 
 
-def _italian_texts(item, source: str) -> str:
-    """Every Italian text of a content item, nested ones included, as one document."""
-    found = []
+def readability(content: Content, today: date | None = None) -> list[Readability]:
+    """Both scores on the pages as the site renders them: what a reader reads, the
+    sentences written from data (rules, hours, amounts) included."""
+    from .site.render import desk_path, page_path, render_language
+    from .site.render.easy import easy_path
+    from .site.render.grant import PATH as GRANT_PATH
 
-    def walk(value):
-        if isinstance(value, Text):
-            found.append(value.get(source) or "")
-        elif isinstance(value, tuple):
-            for element in value:
-                walk(element)
-        elif hasattr(value, "__dataclass_fields__"):
-            for name in value.__dataclass_fields__:
-                if name != "easy":
-                    walk(getattr(value, name))
-
-    walk(item)
-    return "\n\n".join(found)
-
-
-def readability(content: Content) -> list[Readability]:
-    items = [*content.desks.values(), content.heating_grant, *content.pages.values()]
-    kinds = {id(content.heating_grant): "heating_grant"}
+    site = render_language(content, content.source_language, today or date.today())
+    bodies = {page.path: page.body for page in site.pages}
+    items = [
+        *(("desks", d, desk_path(d.id)) for d in content.desks.values()),
+        ("heating_grant", content.heating_grant, GRANT_PATH),
+        *(("pages", p, page_path(p.id)) for p in content.pages.values()),
+    ]
     rows = []
-    for item in items:
+    for kind, item, path in items:
         if getattr(item, "easy", None):
-            kind = kinds.get(id(item)) or ("desks" if item in content.desks.values() else "pages")
             file = content.sources.get((kind, item.id), item.id)
+            easy, full = bodies.get(easy_path(path)), bodies.get(path)
             rows.append(
                 Readability(
                     file,
-                    gulpease(item.easy),
-                    gulpease(_italian_texts(item, content.source_language)),
+                    gulpease(page_text(easy)) if easy else None,
+                    gulpease(page_text(full)) if full else None,
                 )
             )
     return rows

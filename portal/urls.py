@@ -22,6 +22,8 @@ GRANT_FORM_SLUG = "contributo-riscaldamento"
 EVENT_FORM_SLUG = "eventi"
 STATUS_FORM_SLUG = "stato"
 ACTIVITIES_FOLDER = "corsi-ed-eventi"
+DESKS_FOLDER = "sportelli"
+POSTERS_SLUG = "manifesti"
 PRIVACY_PAGE = "privacy"
 
 
@@ -56,5 +58,39 @@ def event_page(lang: str, source_language: str, event_id: str) -> str:
     return f"{site_home(lang, source_language)}{ACTIVITIES_FOLDER}/evento-{event_id}/"
 
 
+def desk_page(lang: str, source_language: str, desk_id: str) -> str:
+    """A desk's page on the static site."""
+    return f"{site_home(lang, source_language)}{DESKS_FOLDER}/{desk_id}/"
+
+
+def poster_name(kind: str, item_id: str = "") -> str:
+    """A poster's name: ``sportello-<desk>``, ``evento-<event>`` or the grant's slug."""
+    return {"desk": f"sportello-{item_id}", "event": f"evento-{item_id}"}.get(kind, GRANT_FORM_SLUG)
+
+
+def poster(lang: str, name: str) -> str:
+    """A printable poster, made by the forms service, in Italian and ``lang``."""
+    return f"{FORMS_PREFIX}/{lang}/{POSTERS_SLUG}/{name}.pdf"
+
+
 def privacy_page(lang: str, source_language: str) -> str:
     return f"{site_home(lang, source_language)}{PRIVACY_PAGE}/"
+
+
+# iCalendar feeds (portal/site/calendars.py), one set per language, written by the build.
+CALENDARS_FOLDER = "calendari"
+
+
+def desk_calendar(lang: str, source_language: str, desk_id: str) -> str:
+    """The feed of a desk's openings (weekly hours, closures, extra openings)."""
+    return f"{site_home(lang, source_language)}{CALENDARS_FOLDER}/sportello-{desk_id}.ics"
+
+
+def events_calendar(lang: str, source_language: str) -> str:
+    """The feed of every event with a date."""
+    return f"{site_home(lang, source_language)}{CALENDARS_FOLDER}/eventi.ics"
+
+
+def event_calendar(lang: str, source_language: str, event_id: str) -> str:
+    """The feed of one event (its page and the registration page link it)."""
+    return f"{site_home(lang, source_language)}{CALENDARS_FOLDER}/evento-{event_id}.ics"

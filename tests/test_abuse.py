@@ -200,12 +200,16 @@ def test_sending_drops_the_answers_from_the_server(client, service):
     assert client.get(url("it", "controlla")).headers["Location"] == url("it", "riscaldamento")
 
 
-def test_an_ineligible_answer_keeps_only_the_reasons(client, service):
+def test_an_ineligible_answer_waits_on_the_server_until_changed_or_dropped(client, service):
+    """The exit page offers to change the answer (issue #10): the answers stay in the
+    server's draft, as between questions, never in the cookie; "start again" drops them."""
     client.post(url("it", "riscaldamento"), data={"heating": "autonomous"})
     assert set(cookie_data(client, service)) - FLASK_LOGIN == {"grant_draft"}
     [draft] = drafts(service)
-    assert list(json.loads(draft["data"])) == ["exit"]
+    assert json.loads(draft["data"])["answers"] == {"heating": "autonomous"}
     assert "riscaldamento autonomo" in text(client.get(url("it", "non-ammissibile")))
+    client.post(url("it", "ricomincia"))
+    assert drafts(service) == []
 
 
 def test_an_hour_idle_the_answers_are_gone_and_the_start_says_why(client, service):

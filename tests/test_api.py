@@ -201,7 +201,7 @@ def test_eligibility_messages_in_italian_english_and_fallback(client):
     below = {**QUESTION, "isee": "9.360,00"}
     italian = client.post(ELIGIBILITY, json=below).get_json()["reasons"][0]["message"]
     assert italian.startswith("Il tuo ISEE è più basso del minimo")
-    assert "9.360,01" in italian and "15.000,00" in italian
+    assert "9.360,01\xa0€" in italian and "15.000\xa0€" in italian
     english = client.post(ELIGIBILITY, json={**below, "lang": "en"}).get_json()
     assert english["reasons"][0]["message"].startswith("Your ISEE is below the minimum")
     assert "9,360.01" in english["reasons"][0]["message"]
@@ -213,14 +213,17 @@ def test_eligibility_messages_in_italian_english_and_fallback(client):
 
 
 def test_eligibility_ambiguous_isee_is_an_error_on_isee(client):
-    response = client.post(ELIGIBILITY, json={**QUESTION, "isee": "12.345"})
+    response = client.post(ELIGIBILITY, json={**QUESTION, "isee": "12.345.67"})
     assert response.status_code == 422
     assert list(response.get_json()["errors"]) == ["isee"]
-    assert response.get_json()["errors"]["isee"].startswith("Non è chiaro se «12.345»")
-    english = client.post(ELIGIBILITY, json={**QUESTION, "isee": "12.345", "lang": "en"})
+    assert response.get_json()["errors"]["isee"].startswith("Non è chiaro se «12.345.67»")
+    english = client.post(ELIGIBILITY, json={**QUESTION, "isee": "12.345.67", "lang": "en"})
     assert english.get_json()["errors"]["isee"].startswith(
-        "It is not clear whether “12.345” means thousands or decimals"
+        "It is not clear whether “12.345.67” means thousands or decimals"
     )
+    # One mark then three digits is thousands, as Italians write them (issue #10).
+    fifteen = client.post(ELIGIBILITY, json={**QUESTION, "isee": "15.000"})
+    assert fifteen.get_json() == {"eligible": True, "reasons": []}
 
 
 def test_eligibility_every_rule_gives_its_reason(client):
@@ -263,7 +266,7 @@ def test_eligibility_missing_and_wrong_fields(client):
     italian = client.post(ELIGIBILITY, json={**QUESTION, "heating": "gas", "arrears": "forse"})
     assert italian.status_code == 422
     assert italian.get_json()["errors"] == {
-        "heating": "Scegli una di queste risposte: centralized, autonomous.",
+        "heating": "Scegli una di queste risposte: centralized, autonomous, unknown.",
         "arrears": "Rispondi sì o no.",
     }
 
@@ -370,7 +373,7 @@ def test_pre_application_invalid_fields_in_both_languages(client, service):
         "conca-fiorita-lazzaretto.",
         "email": "Scrivi un indirizzo email valido, per esempio nome@esempio.it.",
         "consent": "Per inviare il modulo devi accettare l'informativa sulla privacy.",
-        "tenancy_start": "Scrivi la data così: giorno/mese/anno, per esempio 31/01/2025.",
+        "tenancy_start": "La data «31/02/2020» non esiste: controlla il giorno e il mese.",
     }
     english = client.post(PRE_APPLICATIONS, json={**bad, "lang": "en"}).get_json()["errors"]
     assert english["household_size"] == "Write a number from 1 to 20."

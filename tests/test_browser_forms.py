@@ -60,7 +60,7 @@ def eligibility(page, base: str, lang: str) -> None:
 
 
 def wrong_isee(page, message_part: str) -> None:
-    page.fill("#isee", "12.345")
+    page.fill("#isee", "12.345.67")
     send(page)
     summary = page.locator("[data-error-summary]")
     summary.wait_for(state="visible")
@@ -97,7 +97,7 @@ def test_pre_application_with_javascript(browser, portal):
     page = context.new_page()
     eligibility(page, base, "it")
     page.evaluate("window.noReload = 'still the same page'")
-    wrong_isee(page, "Non è chiaro se «12.345» sono migliaia o decimali.")
+    wrong_isee(page, "Non è chiaro se «12.345.67» sono migliaia o decimali.")
     assert page.evaluate("window.noReload") == "still the same page"  # fetch, no reload
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     screenshot(page, "form-error-it-js")
@@ -125,7 +125,7 @@ def test_pre_application_without_javascript_in_english(browser, portal):
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     eligibility(page, base, "en")
-    wrong_isee(page, "It is not clear whether “12.345” means thousands or decimals.")
+    wrong_isee(page, "It is not clear whether “12.345.67” means thousands or decimals.")
     screenshot(page, "form-error-en-nojs")
     page.fill("#isee", "12.345,67")
     send(page)
@@ -155,9 +155,57 @@ def test_not_eligible_ends_on_the_exit_page(browser, portal):
     assert "riscaldamento autonomo" in text
     for day in ("mercoledì", "martedì", "giovedì"):
         assert day in text
-    page.goto(f"{base}/moduli/it/contributo-riscaldamento/fascia")  # the answers are gone
-    assert page.url.endswith("/riscaldamento")
+    # Nothing is sent, nothing later can be reached; the answer can be changed.
+    page.goto(f"{base}/moduli/it/contributo-riscaldamento/fascia")
+    assert page.url.endswith("/non-ammissibile")
+    page.locator("[data-change-answer]").click()
+    page.wait_for_url("**/riscaldamento")
+    assert page.locator("input[name=heating][value=autonomous]").is_checked()
+    answer(page, "input[name=heating][value=centralized]", "fascia")
     assert stored(database, "pre_applications") == before
+    context.close()
+
+
+# What a summary link shows: the field's label (or legend) below the sticky header, its error
+# on the screen, and the control focused.
+WHERE_IT_LANDS = """(name) => {
+  const header = document.querySelector(".md-header").getBoundingClientRect().bottom;
+  const group = document.querySelector(`[data-field="${name}"]`);
+  const error = document.getElementById(`${name}-error`).getBoundingClientRect();
+  // The group starts with the label or legend (the consent: with the privacy link).
+  return {header, label: group.getBoundingClientRect().top, error: error.bottom,
+          screen: window.innerHeight, focused: document.activeElement.name || ""};
+}"""
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("lang", ["it", "ar"])
+def test_error_summary_links_show_the_label_below_the_sticky_header(
+    browser, portal, javascript, lang
+):
+    base, _ = portal
+    context = browser.new_context(java_script_enabled=javascript, viewport=PHONE)
+    page = context.new_page()
+    eligibility(page, base, lang)
+    page.fill("#isee", "12.345,67")
+    send(page)
+    page.wait_for_url("**/dati")
+    send(page)  # every field empty: one line per field in the summary
+    page.locator("#consent-error").wait_for(state="visible")
+    links = page.locator("[data-error-summary] a")
+    assert links.count() == 6
+    for index in range(links.count()):
+        link = links.nth(index)
+        name = link.get_attribute("href")[1:]
+        link.click()
+        page.wait_for_function(
+            "(name) => document.activeElement && document.activeElement.name === name", arg=name
+        )
+        page.wait_for_timeout(100)  # the scroll settles
+        landed = page.evaluate(WHERE_IT_LANDS, name)
+        assert landed["label"] >= landed["header"], (name, landed)  # not under the header
+        assert landed["error"] <= landed["screen"], (name, landed)  # the error shows too
+    screenshot(page, f"form-error-link-{lang}-{'js' if javascript else 'nojs'}")
     context.close()
 
 
@@ -186,6 +234,7 @@ def test_waitlisted_person_moves_up_when_the_first_cancels(browser, portal):
     assert "lista d'attesa" in second.locator("main").inner_text()
 
     first.get_by_role("button", name="Annulla la mia iscrizione").click()
+    first.get_by_role("button", name="Sì, annulla la mia iscrizione").click()  # asked first
     first.locator("[data-status=cancelled]").wait_for()
     assert "L'iscrizione è annullata." in first.locator("main").inner_text()
     second.reload()

@@ -9,7 +9,17 @@ from decimal import Decimal
 
 import pytest
 
-from forms_service.domain.eligibility import Answers, Reason, add_months, assess, tenancy_months
+from forms_service.domain.eligibility import (
+    UNKNOWN,
+    Answers,
+    Reason,
+    add_months,
+    assess,
+    tenancy_months,
+    to_check,
+)
+from forms_service.domain.forms import Facts
+from forms_service.domain.questionnaire import BY_FIELD, STEPS, Questionnaire
 from portal.model import load
 from portal.model.types import DateWindow
 
@@ -270,3 +280,76 @@ def test_every_reason_has_a_message_in_every_language(content, reason):
     for code in content.codes:
         template = content.strings[code][f"reason_{reason.code}"]
         template.format(**{name: str(value) for name, value in reason.params.items()})
+
+
+# --- "I don't know", and a tenant who moved between SAP homes (issue #10) ----------------------
+
+
+def test_i_dont_know_the_heating_or_the_band_is_not_a_refusal(rules):
+    """Tenants on district heating may not know it counts as centralised, and many do not
+    know their band: neither ends the request; the team checks both with the documents."""
+    for unknown in (
+        replace(ELIGIBLE, heating=UNKNOWN),
+        replace(ELIGIBLE, band=UNKNOWN),
+        replace(ELIGIBLE, heating=UNKNOWN, band=UNKNOWN),
+    ):
+        assert assess(unknown, rules, TODAY) == []
+    assert to_check(replace(ELIGIBLE, heating=UNKNOWN, band=UNKNOWN)) == ("heating", "band")
+    assert to_check(replace(ELIGIBLE, band=UNKNOWN)) == ("band",)
+    assert to_check(ELIGIBLE) == ()
+
+
+def test_i_dont_know_does_not_hide_the_rules_that_do_fail(rules):
+    answers = replace(ELIGIBLE, heating=UNKNOWN, band=UNKNOWN, isee=Decimal("15000.01"))
+    assert codes(answers, rules) == ["isee_above"]
+    assert codes(replace(answers, isee=None, band="decadenza"), rules) == ["band_not_allowed"]
+
+
+def test_a_tenant_who_moved_between_sap_homes_counts_from_the_first_assignment(rules):
+    """The rule asks for 12 months as assignee of a SAP home, not of the present one: the
+    first assignment's day is the answer (the question asks it so), and a move two months
+    ago changes nothing."""
+    first_assignment = date(2024, 3, 1)
+    moved_in_here = TODAY - timedelta(days=60)
+    assert codes(replace(ELIGIBLE, tenancy_start=first_assignment), rules) == []
+    # Only the day of this home would have refused them: that is not what the rule says.
+    assert codes(replace(ELIGIBLE, tenancy_start=moved_in_here), rules) == ["tenancy_too_short"]
+
+
+TO_CHECK = ("heating", "band")
+
+
+def test_the_questionnaire_offers_i_dont_know_for_heating_and_band_only():
+    assert BY_FIELD["heating"].choices == ("centralized", "autonomous", UNKNOWN)
+    assert BY_FIELD["band"].choices[-1] == UNKNOWN
+    assert all(UNKNOWN not in step.choices for step in STEPS if step.field not in TO_CHECK)
+
+
+def test_a_failed_rule_blocks_the_steps_after_its_answer_and_names_it(content, rules):
+    q = Questionnaire(rules, Facts(TODAY, tuple(content.desks)))
+    given = {
+        "heating": "centralized",
+        "band": "accesso",
+        "tenancy_start": "2020-01-15",
+        "arrears": "yes",
+        "repayment_plan": "no",
+        "isee": "12.000,00",
+    }
+    clean = q.known(given)
+    [reason] = q.reasons(clean)
+    assert reason.code == "arrears_without_plan"
+    assert q.step_to_change(reason, clean) == BY_FIELD["repayment_plan"]
+    assert q.next_place(True, clean) == "uscita"
+    reachable = [step.field for step in q.steps_for(clean) if q.reachable(step, clean)]
+    assert reachable == ["heating", "band", "tenancy_start", "arrears", "repayment_plan"]
+    fixed = q.known({**given, "repayment_plan": "yes"})
+    assert q.reasons(fixed) == [] and q.next_place(True, fixed) == "controlla"
+
+
+def test_the_application_window_leaves_no_answer_to_change(content, rules):
+    closed = window(rules, closes=date(2026, 10, 31))
+    q = Questionnaire(closed, Facts(TODAY, tuple(content.desks)))
+    clean = q.known({"heating": "centralized"})
+    [reason] = q.reasons(clean)
+    assert q.step_to_change(reason, clean) is None
+    assert not any(q.reachable(step, clean) for step in STEPS)

@@ -59,6 +59,16 @@ def error_of(parse, *args, **kwargs) -> FieldError:
         ("0,50", "0.50"),
         ("0", "0.00"),
         ("10.000.000", "10000000.00"),
+        # One mark then three digits groups thousands: euro have no third decimal, and
+        # Italians write fifteen thousand "15.000" (issue #10).
+        ("15.000", "15000.00"),
+        ("15.000,00", "15000.00"),
+        ("15 000", "15000.00"),
+        ("15,000", "15000.00"),
+        ("12.345", "12345.00"),
+        ("9.360", "9360.00"),
+        ("1.234", "1234.00"),
+        ("€ 15.000", "15000.00"),
     ],
 )
 def test_isee_accepted_forms(raw, expected):
@@ -69,10 +79,12 @@ def test_isee_accepted_forms(raw, expected):
 @pytest.mark.parametrize(
     "raw",
     [
-        "12.345",
-        "12,345",
-        "9.360",
-        "1.234",
+        "15.000.00",  # the thousands mark used for the cents too
+        "1,234,56",
+        "0,500",  # three decimals, or five hundred written oddly
+        "0.500",
+        "1234.567",
+        "15.0000",
         "12345,678",
         "12345.678",
         "1.234,567",
@@ -97,6 +109,7 @@ def test_isee_ambiguous_is_refused_not_guessed(raw):
         ",5",
         ".5",
         "12.34.56",
+        "1.2.34",
         "1,234.567,89",
         "1.234 567",
         "123 45",
@@ -212,12 +225,6 @@ def test_date_accepted(raw, expected):
 @pytest.mark.parametrize(
     "raw",
     [
-        "2026-02-30",
-        "30/02/2026",
-        "29/02/2025",
-        "2025-13-01",
-        "0000-01-01",
-        "32/01/2025",
         "2025-1-31",
         "01-31-2025",
         "31.01.2025",
@@ -228,6 +235,23 @@ def test_date_accepted(raw, expected):
 )
 def test_date_refused(raw):
     assert error_of(parse_date, raw).code == "date_format"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "31/02/2020",
+        "2026-02-30",
+        "30/02/2026",
+        "29/02/2025",
+        "2025-13-01",
+        "0000-01-01",
+        "32/01/2025",
+    ],
+)
+def test_a_date_written_right_that_does_not_exist(raw):
+    # Written day/month/year as asked: "write it as day/month/year" would be wrong advice.
+    assert error_of(parse_date, f" {raw} ") == FieldError("date_invalid", {"value": raw})
 
 
 def test_date_limits():
@@ -388,9 +412,10 @@ def test_field_error_is_a_usable_exception():
 ERROR_EXAMPLES = [
     lambda: parse_isee(""),
     lambda: parse_isee("abc"),
-    lambda: parse_isee("12.345"),
+    lambda: parse_isee("12.345.67"),
     lambda: parse_bool("maybe", "arrears"),
     lambda: parse_date("30/02/2026"),
+    lambda: parse_date("yesterday"),
     lambda: parse_date("2026-12-01", not_after=date(2026, 11, 22)),
     lambda: parse_date("1900-01-01", not_before=date(1950, 1, 1)),
     lambda: parse_choice("x", ("a", "b")),
@@ -413,7 +438,9 @@ def test_every_error_code_has_a_message_in_every_language():
         seen.add(error.code)
         for code in content.codes:
             template = content.strings[code][f"error_{error.code}"]
-            template.format(**{name: str(value) for name, value in error.params.items()})
+            # A message with a count has one form per CLDR plural category.
+            for form in template.values() if isinstance(template, dict) else [template]:
+                form.format(**{name: str(value) for name, value in error.params.items()})
     declared = {
         key.removeprefix("error_") for key in content.strings["it"] if key.startswith("error_")
     }
@@ -436,7 +463,8 @@ def test_native_digits_elsewhere():
     assert parse_int("٣", minimum=1, maximum=10) == 3
     assert parse_date("٠١/٠٣/٢٠٢٤") == date(2024, 3, 1)
     assert parse_phone("০৩৫ ১২৩৪৫৬") == "035 123456"
-    assert error_of(parse_isee, "١٢٬٣٤٥").code == "isee_ambiguous"
+    assert error_of(parse_isee, "١٢٬٣٤٥٬٦٧").code == "isee_ambiguous"
+    assert parse_isee("١٥٬٠٠٠") == Decimal("15000.00")
 
 
 def test_fullwidth_digits_from_a_chinese_keyboard():

@@ -95,9 +95,11 @@ def control(response, field: str) -> str:
     return matched(rf'<input[^>]*\bid="{field}"[^>]*>', response.get_data(as_text=True), flags=re.S)
 
 
-def assert_field_error(response, field: str, message: str):
+def assert_field_error(response, field: str, message: str, summary: str | None = None):
+    """The message next to the field, and in the summary (``summary`` when the summary's line
+    adds the field's label to a message that does not name it)."""
     assert inline_error(response, field) == message
-    assert (f"#{field}", message) in summary_items(response)
+    assert (f"#{field}", summary or message) in summary_items(response)
     tag = (
         control(response, field)
         if field not in ("heating", "band", "arrears", "preferred_desk")
@@ -180,13 +182,13 @@ def test_whole_grant_flow_without_javascript(client, service):
     page = text(start)
     assert "Un aiuto per pagare il riscaldamento" in page  # the content's summary
     assert "Questa è solo una pre-domanda" in page
-    assert "hai un ISEE valido da 9.360,01\xa0€ a 15.000,00\xa0€ (compresi);" in page
+    assert "hai un ISEE valido da 9.360,01\xa0€ a 15.000" in page
     assert f'href="{url("it", "riscaldamento")}"' in page
 
     questions = [
         "Che riscaldamento ha la tua casa?",
         "Qual è la tua fascia SAP?",
-        "Da quando sei assegnatario di questa casa SAP?",
+        "Da quando sei assegnatario di una casa SAP?",
         "Hai debiti per l'affitto o per le spese comuni?",
         "Quanto è il tuo ISEE?",
     ]
@@ -280,7 +282,7 @@ def test_whole_grant_flow_in_english_with_a_repayment_plan(client, service):
     done = client.get(send(client, "en", key).headers["Location"])
     page = text(done)
     assert "Pre-application sent" in page and "A valid ISEE certificate." in page
-    assert "Your desk" in page and "Wednesday 9:00\u202fAM–12:00\u202fPM" in page
+    assert "Your desk" in page and "Wednesday 09:00–12:00" in page
     assert count(service, "pre_applications") == 1
 
 
@@ -321,7 +323,7 @@ def test_steps_cannot_be_skipped_by_typing_the_url(client, service):
         assert (response.status_code, response.headers["Location"]) == (302, first)
     assert answer(client, "it", "isee", {"isee": "12.000"}).headers["Location"] == first
     assert send(client, "it", "a" * 36).headers["Location"] == first
-    assert client.get(url("it", "non-ammissibile")).headers["Location"] == url("it")
+    assert client.get(url("it", "non-ammissibile")).headers["Location"] == first
     assert count(service, "pre_applications") == 0
 
 
@@ -341,13 +343,10 @@ EXITS = {
         [ANSWERS[0], ("fascia", {"band": "permanenza"})],
         "Il contributo non è previsto per la fascia «permanenza».",
     ),
-    "band unknown": (
-        [ANSWERS[0], ("fascia", {"band": "unknown"})],
-        "Per sapere se puoi avere il contributo serve la tua fascia SAP.",
-    ),
     "tenancy": (
         [*ANSWERS[:2], ("assegnazione", {"tenancy_start_text": "RECENT"})],
-        "da almeno 12 mesi. Potrai chiederlo dal ",
+        "Il contributo è per chi è assegnatario di una casa SAP da almeno 12 mesi. "
+        "Potrai chiederlo dal ",
     ),
     "arrears": (
         [
@@ -360,7 +359,7 @@ EXITS = {
     "isee above": (
         [*ANSWERS[:4], ("isee", {"isee": "15.000,01"})],
         "Il tuo ISEE è più alto del massimo: il contributo è per un ISEE tra "
-        "9.360,01\xa0€ e 15.000,00\xa0€ (compresi).",
+        "9.360,01\xa0€ e 15.000",
     ),
     "isee below": ([*ANSWERS[:4], ("isee", {"isee": "€ 9.000,00"})], "Il tuo ISEE è più basso"),
 }
@@ -389,18 +388,15 @@ def test_not_eligible_ends_on_the_exit_page_and_stores_nothing(client, service, 
     ):
         assert f"{day} {hours}" in page
     assert "via Carlo Alberto 23, Bergamo" in page
-    assert "Non abbiamo salvato le tue risposte." in page
-    if case == "tenancy":
+    assert "Non abbiamo inviato le tue risposte: il team non le vede." in page
+    if case == "tenancy":  # the day it becomes possible, said once (not twice, two ways)
         eligible_from = add_months(start, 12)
         assert f"Potrai chiederlo dal {format_date(eligible_from, 'long', locale='it')}." in page
-        assert (
-            f"Puoi fare la pre-domanda dal {format_date(eligible_from, 'full', locale='it')}."
-            in page
-        )
-    # Nothing kept: not in the database, not in the session.
+        assert page.count(str(eligible_from.year)) == 1
+    # Nothing sent; the answers wait in the draft, so the failing one can be changed.
     assert count(service, "pre_applications") == 0
-    assert "checked" not in client.get(url("it", "riscaldamento")).get_data(as_text=True)
-    assert client.get(url("it", "fascia")).headers["Location"] == url("it", "riscaldamento")
+    changed = last[0]
+    assert f'href="{url("it", changed)}" data-change-answer>Cambia questa risposta' in page
 
 
 def test_exit_page_in_english(client):
@@ -408,7 +404,7 @@ def test_exit_page_in_english(client):
     page = text(client.get(url("en", "non-ammissibile")))
     assert "With these answers you cannot make the pre-application" in page
     assert "The contribution is not for homes with individual heating." in page
-    assert "Wednesday 9:00\u202fAM–12:00\u202fPM" in page and "Thursday" in page
+    assert "Wednesday 09:00–12:00" in page and "Thursday" in page
 
 
 # --- errors next to the fields and in the summary -------------------------------------------
@@ -417,16 +413,16 @@ def test_exit_page_in_english(client):
 def test_isee_error_in_italian_and_english_keeps_what_was_typed(client):
     answer_all(client, "it", ANSWERS[:4])
     messages = {
-        "it": "Non è chiaro se «12.345» sono migliaia o decimali. Scrivi l'importo come sul "
+        "it": "Non è chiaro se «12.345.67» sono migliaia o decimali. Scrivi l'importo come sul "
         "certificato ISEE, con la virgola per i centesimi: per esempio 12.345,67.",
-        "en": "It is not clear whether “12.345” means thousands or decimals. Write the amount as "
-        "on your ISEE certificate, with a comma before the cents: for example 12.345,67.",
+        "en": "It is not clear whether “12.345.67” means thousands or decimals. Write the amount "
+        "as on your ISEE certificate, with a comma before the cents: for example 12.345,67.",
     }
     for lang, message in messages.items():
-        response = answer(client, lang, "isee", {"isee": "12.345"})
+        response = answer(client, lang, "isee", {"isee": "12.345.67"})
         assert response.status_code == 422
-        assert_field_error(response, "isee", message)
-        assert 'value="12.345"' in control(response, "isee")
+        assert_field_error(response, "isee", message)  # it names the ISEE: no label added
+        assert 'value="12.345.67"' in control(response, "isee")
         assert (
             "autofocus"
             in re.search(r'<div class="form-error-summary"[^>]*>', response.get_data(as_text=True))[
@@ -437,43 +433,54 @@ def test_isee_error_in_italian_and_english_keeps_what_was_typed(client):
 
 
 def test_empty_details_list_every_error_in_the_form_order(client):
+    """Every line of the summary names its field: "this field is required" three times
+    tells nobody what to fill in (issue #10)."""
     answer_all(client)
-    expected = {
+    contact_it = (
+        "Scrivi almeno un numero di telefono o un indirizzo email, così possiamo ricontattarti."
+    )
+    consent_it = "Per inviare il modulo devi accettare l'informativa sulla privacy."
+    contact_en = "Write at least a phone number or an e-mail address, so that we can contact you."
+    consent_en = "To send the form you must accept the privacy notice."
+    expected = {  # field, the message next to it, the summary's line
         "it": [
-            ("full_name", "Questo campo è obbligatorio: compilalo per andare avanti."),
+            ("full_name", "Compila «Nome e cognome»: serve per andare avanti.", None),
+            ("phone", contact_it, None),  # it names the phone
+            ("address", "Compila «Indirizzo della casa SAP»: serve per andare avanti.", None),
             (
-                "phone",
-                "Scrivi almeno un numero di telefono o un indirizzo email, così "
-                "possiamo ricontattarti.",
+                "household_size",
+                "Compila «Quante persone vivono in casa»: serve per andare avanti.",
+                None,
             ),
-            ("address", "Questo campo è obbligatorio: compilalo per andare avanti."),
-            ("household_size", "Questo campo è obbligatorio: compilalo per andare avanti."),
-            ("preferred_desk", "Scegli una risposta per andare avanti."),
-            ("consent", "Per inviare il modulo devi accettare l'informativa sulla privacy."),
+            ("preferred_desk", "Scegli una risposta per «A quale sportello vuoi andare?».", None),
+            ("consent", consent_it, None),  # it names the privacy notice
         ],
         "en": [
-            ("full_name", "This field is required: fill it in to continue."),
+            ("full_name", "Fill in “Full name”: it is needed to continue.", None),
+            ("phone", contact_en, None),
+            ("address", "Fill in “Address of your SAP home”: it is needed to continue.", None),
             (
-                "phone",
-                "Write at least a phone number or an e-mail address, so that we can contact you.",
+                "household_size",
+                "Fill in “How many people live in your home”: it is needed to continue.",
+                None,
             ),
-            ("address", "This field is required: fill it in to continue."),
-            ("household_size", "This field is required: fill it in to continue."),
-            ("preferred_desk", "Choose an answer to continue."),
-            ("consent", "To send the form you must accept the privacy notice."),
+            ("preferred_desk", "Choose an answer for “Which desk do you want to go to?”.", None),
+            ("consent", consent_en, None),
         ],
     }
     for lang, errors in expected.items():
         response = client.post(url(lang, "dati"), data={"submission_id": "k" * 36, "website": ""})
         assert response.status_code == 422
-        assert summary_items(response) == [(f"#{field}", message) for field, message in errors]
-        for field, message in errors:
-            assert_field_error(response, field, message)
+        assert summary_items(response) == [
+            (f"#{field}", summary or message) for field, message, summary in errors
+        ]
+        for field, message, summary in errors:
+            assert_field_error(response, field, message, summary)
         assert 'name="submission_id" value="' + "k" * 36 in response.get_data(as_text=True)
     wrong = client.post(url("it", "dati"), data={**DETAILS, "household_size": "0", "email": "x@"})
     assert summary_items(wrong) == [
-        ("#email", "Scrivi un indirizzo email valido, per esempio nome@esempio.it."),
-        ("#household_size", "Scrivi un numero da 1 a 20."),
+        ("#email", "Scrivi un indirizzo email valido, per esempio nome@esempio.it."),  # named
+        ("#household_size", "Quante persone vivono in casa: Scrivi un numero da 1 a 20."),
     ]
     assert 'value="x@"' in control(wrong, "email")
 
@@ -481,17 +488,26 @@ def test_empty_details_list_every_error_in_the_form_order(client):
 def test_unanswered_question_and_typed_date_errors(client):
     response = answer(client, "it", "riscaldamento", {})
     assert response.status_code == 422
-    assert_field_error(response, "heating", "Scegli una risposta per andare avanti.")
+    assert_field_error(response, "heating", "Scegli una risposta per «Riscaldamento».")
     answer_all(client, "it", ANSWERS[:2])
+    # Written day/month/year as asked, but no such day: say so, not "write it as d/m/y".
     response = answer(
         client, "en", "assegnazione", {"tenancy_start": "", "tenancy_start_text": "31/02/2020"}
     )
     assert response.status_code == 422
-    message = "Write the date like this: day/month/year, for example 31/01/2025."
+    message = "The date “31/02/2020” does not exist: check the day and the month."
     assert inline_error(response, "tenancy_start") == message
-    assert summary_items(response) == [("#tenancy_start", message)]
+    assert summary_items(response) == [("#tenancy_start", f"Assigned tenant since: {message}")]
     assert 'value="31/02/2020"' in control(response, "tenancy_start_text")
     assert re.search(r'<details class="form-details" open>', response.get_data(as_text=True))
+    italian = answer(client, "it", "assegnazione", {"tenancy_start_text": "31/02/2020"})
+    assert inline_error(italian, "tenancy_start") == (
+        "La data «31/02/2020» non esiste: controlla il giorno e il mese."
+    )
+    garbled = answer(client, "it", "assegnazione", {"tenancy_start_text": "31-02"})
+    assert inline_error(garbled, "tenancy_start") == (
+        "Scrivi la data così: giorno/mese/anno, per esempio 31/01/2025."
+    )
     # The typed fallback, written the Italian way, is accepted.
     accepted = answer(client, "it", "assegnazione", {"tenancy_start_text": "15/1/2020"})
     assert accepted.headers["Location"] == url("it", "morosita")
@@ -499,15 +515,16 @@ def test_unanswered_question_and_typed_date_errors(client):
 
 def test_javascript_gets_json_errors_and_redirects(client, service):
     answer_all(client, "it", ANSWERS[:4])
-    wrong = answer(client, "it", "isee", {"isee": "12.345"}, headers=JSON)
+    wrong = answer(client, "it", "isee", {"isee": "12.345.67"}, headers=JSON)
     assert wrong.status_code == 422 and wrong.mimetype == "application/json"
+    message = (
+        "Non è chiaro se «12.345.67» sono migliaia o decimali. Scrivi l'importo come sul "
+        "certificato ISEE, con la virgola per i centesimi: per esempio 12.345,67."
+    )
+    # The summary's lines come too, as on the page without JavaScript.
     assert wrong.get_json() == {
-        "errors": {
-            "isee": (
-                "Non è chiaro se «12.345» sono migliaia o decimali. Scrivi l'importo come sul "
-                "certificato ISEE, con la virgola per i centesimi: per esempio 12.345,67."
-            )
-        }
+        "errors": {"isee": message},
+        "summary": {"isee": message},  # it names the ISEE already
     }
     right = answer(client, "it", "isee", {"isee": "12.345,67"}, headers=JSON)
     assert right.get_json() == {"redirect": url("it", "dati")}
@@ -550,8 +567,9 @@ def test_send_shows_errors_on_the_check_page_when_an_answer_is_no_longer_valid(c
     response = send(client, "it", key)
     assert response.status_code == 422
     [(target, message)] = summary_items(response)
-    assert target == "#preferred_desk" and message.startswith("Scegli una di queste risposte")
-    assert inline_error(response, "preferred_desk") == message
+    assert target == "#preferred_desk"
+    assert message.startswith("A quale sportello vuoi andare? Scegli una di queste risposte")
+    assert message.endswith(inline_error(response, "preferred_desk"))
     as_json = client.post(url("it", "controlla"), data={"submission_id": key}, headers=JSON)
     assert list(as_json.get_json()["errors"]) == ["preferred_desk"]
     assert count(service, "pre_applications") == 0
@@ -654,17 +672,19 @@ def test_event_errors_in_both_languages(client, service):
         data={"full_name": "A", "people": "4", "submission_id": "c" * 36},
     )
     assert wrong.status_code == 422
-    assert_field_error(wrong, "people", "Scrivi un numero da 1 a 3.")
     assert_field_error(
-        wrong, "consent", "Per inviare il modulo devi accettare l'informativa sulla privacy."
+        wrong,
+        "people",
+        "Scrivi un numero da 1 a 3.",
+        "Quante persone vengono: Scrivi un numero da 1 a 3.",
     )
+    consent = "Per inviare il modulo devi accettare l'informativa sulla privacy."
+    assert_field_error(wrong, "consent", consent)  # it names the privacy notice already
     english = client.post("/moduli/en/eventi/assemblea/", data={"people": "1"})
     assert [field for field, _ in summary_items(english)] == ["#full_name", "#phone", "#consent"]
-    assert_field_error(
-        english,
-        "phone",
-        "Write at least a phone number or an e-mail address, so that we can contact you.",
-    )
+    contact = "Write at least a phone number or an e-mail address, so that we can contact you."
+    assert_field_error(english, "phone", contact)
+    assert_field_error(english, "full_name", "Fill in “Full name”: it is needed to continue.")
     assert count(service, "registrations") == 0
 
 
@@ -693,7 +713,9 @@ def test_waitlist_then_cancel_promotes_the_first_waiting(make_app, project):
 
     reference, token = re.search(r"iscrizione/([^?]+)\?t=(.+)", anna).groups()
     cancel = f"/moduli/it/iscrizione/{reference}/annulla"
-    assert client.get(cancel).status_code == 405  # opening a link never cancels
+    assert client.get(cancel).status_code == 403  # no token, no page
+    asked = text(client.get(f"{cancel}?t={token}"))  # opening a link never cancels: it asks
+    assert "Vuoi annullare l'iscrizione?" in asked and "Sì, annulla la mia iscrizione" in asked
     refused = client.post(cancel, data={"t": "sbagliato"})
     assert refused.status_code == 403 and "Questo link non è valido." in text(refused)
     assert 'data-status="confirmed"' in text(client.get(anna))
@@ -785,3 +807,172 @@ def test_unreviewed_translations_say_so_and_link_the_italian_form(client):
     assert 'href="/moduli/it/contributo-riscaldamento/" hreflang="it"' in english
     italian = client.get("/moduli/it/contributo-riscaldamento/").get_data(as_text=True)
     assert "portal-unreviewed" not in italian
+
+
+# --- issue #10: what the questionnaire asks, "I don't know", and a way back from "no" ---------
+
+LANGS = ("it", "en", "fr", "es", "ro", "sq", "uk", "zh", "bn", "ar", "ur")
+# "this" home, in each language's old question: the rule says "a SAP home", not this one.
+THIS_HOME = {
+    "it": "questa casa",
+    "en": "this SAP home",
+    "fr": "ce logement",
+    "es": "esta vivienda",
+    "ro": "acestei locuințe",
+    "sq": "kësaj banese",
+    "uk": "цього житла",
+    "zh": "这套",
+    "bn": "এই SAP",
+    "ar": "هذا البيت",
+    "ur": "اس SAP",
+}
+
+
+def test_the_tenancy_question_asks_what_the_rule_asks_in_every_language(client):
+    """Since when an assignee of A SAP home: a tenant who moved between SAP homes gives the
+    first assignment's day, and is not refused for the move."""
+    answer_all(client, "it", ANSWERS[:2])
+    for lang in LANGS:
+        page = text(client.get(url(lang, "assegnazione")))
+        question = matched(r'<label class="form-label form-label--heading"[^>]*>([^<]+)<', page, 1)
+        assert "SAP" in question and THIS_HOME[lang] not in question, (lang, question)
+        hint = matched(r'id="tenancy_start-hint">([^<]+)<', page, 1)
+        assert "SAP" in hint, (lang, hint)  # it says what to write after a move
+    # Moved to this home two months ago, assignee of SAP homes since 2020: eligible.
+    moved = answer(client, "it", "assegnazione", {"tenancy_start_text": "15/01/2020"})
+    assert moved.headers["Location"] == url("it", "morosita")
+
+
+def test_district_heating_counts_as_centralised_and_i_dont_know_goes_on(client, service):
+    page = text(client.get(url("it", "riscaldamento")))
+    assert "teleriscaldamento" in matched(r'id="heating-hint">([^<]+)<', page, 1)
+    assert 'value="unknown"' in page and "Non lo so" in page
+    assert "Puoi andare avanti: il team controlla allo sportello." in page
+    english = text(client.get(url("en", "riscaldamento")))
+    assert "district heating" in english and "I don't know" in english
+
+    answers = [("riscaldamento", {"heating": "unknown"}), ("fascia", {"band": "unknown"})]
+    answer_all(client, "it", [*answers, *ANSWERS[2:]])  # neither is a refusal
+    key = fill_details(client)
+    check = text(client.get(url("it", "controlla")))
+    assert check.count("Non lo so: lo controlla il team") == 2
+    reference = send(client, "it", key).headers["Location"].rsplit("/", 1)[1]
+    row = stored(service, reference)
+    assert (row["heating"], row["band"]) == ("unknown", "unknown")  # marked for the team
+
+
+def test_the_team_sees_what_to_check_in_the_detail_and_the_export(client, service):
+    from tests.test_staff import logged_in
+
+    answer_all(client, "it", [ANSWERS[0], ("fascia", {"band": "unknown"}), *ANSWERS[2:]])
+    key = fill_details(client)
+    unknown_band = send(client, "it", key).headers["Location"].rsplit("/", 1)[1]
+    other = service.test_client()
+    answer_all(other)
+    known = send(other, "it", fill_details(other)).headers["Location"].rsplit("/", 1)[1]
+
+    desk = logged_in(service)
+    detail = text(desk.get(f"/staff/pre-domande/{unknown_band}"))
+    assert "<dt>Fascia</dt><dd><strong data-to-check>non la sa: da verificare</strong>" in detail
+    assert "Centralizzato" in detail or "centralizzato" in detail
+    export = desk.get("/staff/pre-domande/export.csv").get_data(as_text=True)
+    header, *rows = export.lstrip("\ufeff").splitlines()
+    assert header.split(";")[-1] == "da_verificare"
+    by_reference = {row.split(";")[0]: row.split(";")[-1] for row in rows}
+    assert by_reference == {unknown_band: "fascia", known: ""}
+
+
+@pytest.mark.parametrize("typed", ["15.000", "15.000,00", "15 000", "€ 15.000", "15000 euro"])
+def test_fifteen_thousand_as_italians_write_it_is_accepted(client, service, typed):
+    answer_all(client, "it", ANSWERS[:4])
+    response = answer(client, "it", "isee", {"isee": typed})
+    assert (response.status_code, response.headers["Location"]) == (303, url("it", "dati"))
+    key = fill_details(client)
+    reference = send(client, "it", key).headers["Location"].rsplit("/", 1)[1]
+    assert stored(service, reference)["isee"] == "15000.00"  # the maximum, included
+
+
+def test_an_isee_that_reads_two_ways_is_refused_with_how_to_write_it(client):
+    answer_all(client, "it", ANSWERS[:4])
+    for typed in ("15.000.00", "0,500", "1234,567"):
+        response = answer(client, "it", "isee", {"isee": typed})
+        assert response.status_code == 422
+        message = inline_error(response, "isee")
+        assert message.startswith(f"Non è chiaro se «{typed}» sono migliaia o decimali.")
+        assert "per esempio 12.345,67" in message
+
+
+def test_change_this_answer_on_the_exit_page_keeps_the_others(client, service):
+    answer_all(client, "it", ANSWERS[:4])
+    out = answer(client, "it", "isee", {"isee": "15.000,01"})  # one mis-typed cent
+    assert out.headers["Location"] == url("it", "non-ammissibile")
+    page = text(client.get(url("it", "non-ammissibile")))
+    link = matched(r'<a href="([^"]+)" data-change-answer>Cambia questa risposta', page, 1)
+    assert link == url("it", "isee")
+    # Nothing later can be reached while the answer breaks a rule.
+    for place in ("dati", "controlla"):
+        assert client.get(url("it", place)).headers["Location"] == url("it", "non-ammissibile")
+    # The question again, with what was typed; every earlier answer is still there.
+    again = client.get(link)
+    assert again.status_code == 200 and 'value="15.000,01"' in control(again, "isee")
+    assert "checked" in control(client.get(url("it", "riscaldamento")), "heating")
+    fixed = answer(client, "it", "isee", {"isee": "15.000,00"})
+    assert fixed.headers["Location"] == url("it", "dati")  # straight on, nothing asked again
+    key = fill_details(client)
+    assert send(client, "it", key).status_code == 303
+    assert count(service, "pre_applications") == 1
+
+
+def test_change_the_plan_answer_and_start_again(client):
+    answer_all(client, "it", ANSWERS[:3])
+    answer(client, "it", "morosita", {"arrears": "yes"})
+    answer(client, "it", "piano-di-rientro", {"repayment_plan": "no"})
+    page = text(client.get(url("en", "non-ammissibile")))
+    assert f'href="{url("en", "piano-di-rientro")}" data-change-answer>Change this answer' in page
+    assert "We have not sent your answers: the team does not see them." in page
+    # Arrears, before the plan, can be changed too: then the plan is not asked at all.
+    assert client.get(url("it", "morosita")).status_code == 200
+    assert client.get(url("it", "isee")).headers["Location"] == url("it", "non-ammissibile")
+    assert answer(client, "it", "morosita", {"arrears": "no"}).headers["Location"] == url(
+        "it", "isee"
+    )
+    # Starting again forgets every answer: no old answer brings the exit page back.
+    answer(client, "it", "isee", {"isee": "20.000"})
+    restart = client.post(url("it", "ricomincia"))
+    assert (restart.status_code, restart.headers["Location"]) == (303, url("it", "riscaldamento"))
+    assert "checked" not in control(client.get(url("it", "riscaldamento")), "heating")
+    assert client.get(url("it", "non-ammissibile")).headers["Location"] == url(
+        "it", "riscaldamento"
+    )
+
+
+def test_the_application_window_has_no_answer_to_change(make_app, project):
+    """Closed window: the exit page says so and offers no "change this answer"."""
+    path = project / "content" / "heating-grant.yml"
+    source = path.read_text()
+    assert "    closes: null  # da confermare\n" in source
+    path.write_text(
+        source.replace("    closes: null  # da confermare\n", "    closes: 2020-01-01\n")
+    )
+    client = make_app().test_client()
+    response = answer(client, "it", "riscaldamento", {"heating": "centralized"})
+    assert response.headers["Location"] == url("it", "non-ammissibile")
+    page = text(client.get(url("it", "non-ammissibile")))
+    assert "Il periodo per fare domanda è finito" in page and "data-change-answer" not in page
+    assert client.get(url("it", "riscaldamento")).headers["Location"] == url(
+        "it", "non-ammissibile"
+    )
+
+
+def test_staff_forms_name_the_fields_in_the_summary(service):
+    from tests.test_staff import csrf, logged_in
+
+    desk = logged_in(service)
+    token = csrf(desk, "/staff/pre-domande/nuova")
+    response = desk.post("/staff/pre-domande/nuova", data={"csrf_token": token, "lang": "it"})
+    assert response.status_code == 422
+    lines = dict(summary_items(response))
+    assert lines["#full_name"] == "Compila «Nome e cognome»: serve per andare avanti."
+    assert lines["#heating"] == "Scegli una risposta per «Riscaldamento»."
+    assert lines["#tenancy_start"] == "Compila «Assegnatario dal»: serve per andare avanti."
+    assert len(set(lines.values())) == len(lines)  # no line says the same as another

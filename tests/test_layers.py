@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ("portal.model", "portal.formats", "portal.markup", "portal.urls")
+SHARED = ("portal.model", "portal.formats", "portal.markup", "portal.urls", "portal.posters")
 
 
 def imports_of(path: Path) -> set[str]:

@@ -150,7 +150,7 @@ def test_event_needs_dates_unless_to_be_confirmed(project):
     )
     found = problems_of(project)
     assert [p.field for p in found] == ["start", "end"]
-    assert "date_to_be_confirmed: true" in found[0].message()
+    assert "to_confirm:\n      - field: start" in found[0].message()
 
 
 def test_reference_to_a_desk_that_does_not_exist(project):
@@ -360,17 +360,27 @@ def test_translated_placeholder_is_caught(project):
 
 
 def test_yes_is_not_a_boolean(project):
+    grant = "content/heating-grant.yml"
+    text = (project / grant).read_text(encoding="utf-8")
+    old = "arrears_need_repayment_plan: true"
+    write(project, grant, text.replace(old, "arrears_need_repayment_plan: sì"))
+    problem = only_problem(project)
+    assert (problem.line, problem.code) == (text[: text.index(old)].count("\n") + 1, "value.bool")
+    assert "scrivi true oppure false" in problem.message()
+
+
+def test_the_old_address_flag_points_to_to_confirm(project):
     write(
         project,
         DESK_FILE,
         DESK.replace(
             "  street: via Pizzo Tre Signori 2",
-            "  street: via Pizzo Tre Signori 2\n  confirmed: sì",
+            "  street: via Pizzo Tre Signori 2\n  confirmed: false",
         ),
     )
     problem = only_problem(project)
-    assert (problem.line, problem.code) == (9, "value.bool")
-    assert "scrivi true oppure false" in problem.message()
+    assert (problem.line, problem.code) == (9, "field.replaced_by_to_confirm")
+    assert "- field: address" in problem.message()
 
 
 # --- quotes: reported where the quote is, not as indentation on the next line -------------

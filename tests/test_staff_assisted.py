@@ -75,7 +75,8 @@ def test_the_page_has_every_field_of_the_resident_form(operator):
     assert "Ho consegnato l&#39;informativa privacy su carta" in page
     assert '<select class="form-input form-input--medium" id="lang" name="lang"' in page
     assert '<label class="form-label" for="isee">ISEE</label>' in page
-    assert 'value="unknown"' not in page  # "I don't know my band" is the resident's way out
+    # "I don't know" (heating, band) is recorded for the team to check, as online.
+    assert "Non lo so: lo controlla il team" in page
 
 
 def test_an_assisted_pre_application_is_marked_audited_and_shown(operator, service):
@@ -101,13 +102,14 @@ def test_the_list_offers_the_new_pre_application(operator):
 
 def test_a_bad_isee_gets_the_same_error_as_online(operator, service, client):
     online = client.post(
-        "/api/heating-grant/pre-applications?lang=it", json={**PRE_APPLICATION, "isee": "12.345"}
+        "/api/heating-grant/pre-applications?lang=it",
+        json={**PRE_APPLICATION, "isee": "12.345.67"},
     )
     message = online.get_json()["errors"]["isee"]
-    answer = send(operator, isee="12.345")
+    answer = send(operator, isee="12.345.67")
     assert answer.status_code == 422
     assert_field_error(answer, "isee", message)
-    assert 'value="12.345"' in answer.get_data(as_text=True)  # kept to correct it
+    assert 'value="12.345.67"' in answer.get_data(as_text=True)  # kept to correct it
     assert count(service, "pre_applications") == 0
 
 

@@ -86,7 +86,9 @@ def test_empty_fields_and_a_malformed_reference_are_said_next_to_the_field(clien
     response = client.post(urls.status_form("it"), data={"reference": "123", "contact": ""})
     assert response.status_code == 422
     page = text(response)
-    assert s("it", "status_error_reference") in page and s("it", "error_required") in page
+    assert s("it", "status_error_reference") in page
+    # The empty field is named: "this field is required" tells nobody which one (issue #10).
+    assert "Compila «Il tuo telefono o la tua email»: serve per andare avanti." in page
     assert 'aria-invalid="true"' in page and 'value="123"' in page
 
 

@@ -1,4 +1,5 @@
-"""The translation report's table stays aligned whatever script a language name is in."""
+"""The translation report: its table stays aligned whatever script a language name is in, and
+it shows the share of each language a person has reviewed."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def test_display_width_counts_terminal_columns():
 
 def test_columns_line_up_after_chinese_bengali_arabic_and_urdu_names():
     reports = [
-        LanguageReport(code, name, False, total=433, missing=[("f", 1, "x")] * 2)
+        LanguageReport(code, name, total=433, missing=[("f", 1, "x")] * 2, reviewed=144)
         for code, name in NAMES.items()
     ]
     lines = format_table(reports).splitlines()
@@ -40,3 +41,11 @@ def test_columns_line_up_after_chinese_bengali_arabic_and_urdu_names():
         third = line.index(cells[2], len(cells[0]) + len(cells[1]))
         starts.add(wcswidth(line[:third]))
     assert len(starts) == 1, lines
+
+
+def test_the_reviewed_share_is_rounded_down():
+    assert LanguageReport("en", "English", total=433, reviewed=144).reviewed_share == "33%"
+    assert LanguageReport("en", "English", total=433, reviewed=432).reviewed_share == "99%"
+    assert LanguageReport("en", "English", total=433, reviewed=433).reviewed_share == "100%"
+    row = format_table([LanguageReport("en", "English", total=433, reviewed=144)]).splitlines()
+    assert row[0].split()[:3] == ["lingua", "nome", "rivisti"] and row[1].split()[2] == "33%"

@@ -14,6 +14,10 @@ from decimal import Decimal
 
 from portal.model.types import GrantRules
 
+# "I don't know" (heating, band): not a failed rule but a fact the desk team checks with the
+# documents, so the pre-application goes on with it marked (see ``to_check``).
+UNKNOWN = "unknown"
+
 
 @dataclass(frozen=True)
 class Answers:
@@ -21,8 +25,8 @@ class Answers:
     so a questionnaire can be checked one step at a time."""
 
     tenancy_start: date | None = None
-    heating: str | None = None  # "centralized" | "autonomous"
-    band: str | None = None  # "accesso" | "protezione" | "permanenza" | "decadenza"
+    heating: str | None = None  # "centralized" | "autonomous" | UNKNOWN
+    band: str | None = None  # "accesso" | "protezione" | "permanenza" | "decadenza" | UNKNOWN
     isee: Decimal | None = None
     arrears: bool | None = None
     repayment_plan: bool | None = None
@@ -80,6 +84,8 @@ def _window(rules: GrantRules, today: date) -> list[Reason]:
 
 
 def _tenancy(answers: Answers, rules: GrantRules, today: date) -> list[Reason]:
+    # The rule counts the months as assignee of a SAP home, not of the present one: a tenant
+    # who moved between SAP homes gives the first assignment's day (the question says so).
     start = answers.tenancy_start
     if start is None:
         return []
@@ -94,11 +100,17 @@ def _tenancy(answers: Answers, rules: GrantRules, today: date) -> list[Reason]:
     return []
 
 
+def to_check(answers: Answers) -> tuple[str, ...]:
+    """The answers the resident did not know (heating, band), which the team must check."""
+    return tuple(name for name in ("heating", "band") if getattr(answers, name) == UNKNOWN)
+
+
 def _choices(answers: Answers, rules: GrantRules) -> list[Reason]:
     reasons = []
-    if answers.heating is not None and answers.heating not in rules.heating_types:
+    heating, band = answers.heating, answers.band
+    if heating not in (None, UNKNOWN) and heating not in rules.heating_types:
         reasons.append(Reason("heating_not_allowed", {"heating": answers.heating}))
-    if answers.band is not None and answers.band not in rules.bands:
+    if band not in (None, UNKNOWN) and band not in rules.bands:
         reasons.append(Reason("band_not_allowed", {"band": answers.band}))
     return reasons
 

@@ -10,7 +10,7 @@ from portal.formats import Formats
 
 def text(f: Formats, value) -> str:
     """A translatable content text in ``f``'s language (Italian when missing)."""
-    return value.resolve(f.lang, f.source)[0] if value else ""
+    return f.fill(value.resolve(f.lang, f.source)[0]) if value else ""
 
 
 def event_when(f: Formats, event) -> str:
@@ -18,7 +18,7 @@ def event_when(f: Formats, event) -> str:
         when = f.s("date_to_be_confirmed")
         return f"{when}. {text(f, event.when)}" if event.when else when
     if event.end and event.start.date() == event.end.date():
-        return f"{f.date(event.start.date())}, {f.hours(event.start.time(), event.end.time())}"
+        return f.at(f.date(event.start.date()), f.hours(event.start.time(), event.end.time()))
     return (
         f"{f.datetime(event.start)} – {f.datetime(event.end)}"
         if event.end

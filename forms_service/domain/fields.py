@@ -5,6 +5,8 @@ from JSON) and returns the parsed value or raises ``FieldError``; ``code`` picks
 message ``error_<code>`` and ``params`` fill it in. A missing value (``missing``)
 raises ``FieldError("required")`` in every parser. Parsers never guess: an amount
 that could be read two ways is refused with a message that says how to write it.
+Amounts in euro have at most two decimals, so one mark followed by exactly three digits
+("15.000", "15,000") can only group thousands, as Italians write them.
 """
 
 from __future__ import annotations
@@ -112,8 +114,13 @@ def _split_decimals(groups, separators, value):
     if not kinds or set(kinds) == {" "}:
         return groups, None  # "12345", "12 345"
     if len(kinds) == 1:
-        return _decimals(groups, value)  # "12345,67"; "12.345" is refused there
+        if len(groups[-1]) == 3 and _grouped(groups):
+            return groups, None  # "15.000", "15,000": euro have no third decimal
+        return _decimals(groups, value)  # "12345,67"; "0,500" and "1,2345" are refused there
     if len(set(kinds)) == 1:
+        if len(groups[-1]) < 3 and _grouped(groups[:-1]):
+            # "15.000.00": the thousands mark used for the cents too
+            raise FieldError("isee_ambiguous", {"value": value})
         return groups, None  # the same mark several times can only group: "1.234.567"
     *grouping, mark = kinds
     if mark == " " or len(set(grouping)) != 1 or mark in grouping:
@@ -122,8 +129,8 @@ def _split_decimals(groups, separators, value):
 
 
 def _decimals(groups, value):
-    # One mark then three digits ("12.345") is 12345 in Italy and 12.345 in English;
-    # three or more decimals are a typing mistake we must not round away.
+    # Three or more decimals ("0,500", "12.345,678") are a typing mistake we must not
+    # round away, nor guess as thousands.
     if len(groups[-1]) > 2:
         raise FieldError("isee_ambiguous", {"value": value})
     return groups[:-1], groups[-1]
@@ -170,8 +177,8 @@ def parse_date(raw, *, not_after: date | None = None, not_before: date | None = 
         raise FieldError("date_format", {"value": str(raw)})
     try:
         value = date(int(year), int(month), int(day))
-    except ValueError:  # 2026-02-30, month 13, year 0
-        raise FieldError("date_format", {"value": str(raw)}) from None
+    except ValueError:  # 31/02/2020, month 13, year 0: written right, but no such day
+        raise FieldError("date_invalid", {"value": str(raw).strip()}) from None
     if not_after is not None and value > not_after:
         raise FieldError("date_future", {"date": not_after})
     if not_before is not None and value < not_before:

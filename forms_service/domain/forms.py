@@ -16,7 +16,7 @@ from typing import Any, get_args
 from portal.model.types import MAX_GROUP, Band, Event, HeatingType
 
 from . import schemas
-from .eligibility import Answers
+from .eligibility import UNKNOWN, Answers
 from .fields import (
     FieldError,
     email_key,
@@ -212,10 +212,11 @@ PHONE = Field("phone", "phone", required=False, maximum=30)
 EMAIL = Field("email", "email", required=False)
 CONSENT = Field("consent", "yes_no", stored=False)  # stored as the moment it was given
 
-# In the order the questionnaire asks them, one screen each.
+# In the order the questionnaire asks them, one screen each. Heating and band may be
+# "I don't know" (UNKNOWN): the pre-application goes on, marked for the team to check.
 ELIGIBILITY_FIELDS = (
-    Field("heating", "choice", choices=HEATING, step="riscaldamento"),
-    Field("band", "choice", choices=BANDS, step="fascia"),
+    Field("heating", "choice", choices=(*HEATING, UNKNOWN), step="riscaldamento"),
+    Field("band", "choice", choices=(*BANDS, UNKNOWN), step="fascia"),
     Field("tenancy_start", "past_date", minimum=date(1940, 1, 1), step="assegnazione"),
     Field("arrears", "yes_no", step="morosita"),
     Field("repayment_plan", "yes_no", required=False, default=False, step="piano-di-rientro"),
@@ -283,3 +284,10 @@ def contact_keys(phone: str | None, email: str | None) -> set[str]:
     if email and (address := email_key(email)):
         keys.add(f"email:{address}")
     return keys
+
+
+def online_open(settings, form: Form) -> bool:
+    """Whether ``form`` collects data online: its switch in site_config/forms.yml. A closed
+    form stores nothing from a resident's own request; the desk's own entry (an operator's,
+    with the privacy notice on paper) is not an online form and stays open."""
+    return getattr(settings.online_forms, form.name).state == "open"

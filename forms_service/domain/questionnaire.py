@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from portal.model.types import GrantRules
 
-from .eligibility import Reason, assess
+from .eligibility import UNKNOWN, Reason, assess
 from .forms import ELIGIBILITY, ELIGIBILITY_FIELDS, Facts, Field, answers
 
-DONT_KNOW = "unknown"  # "I don't know my band": not a rule failing, but a desk can tell
+DONT_KNOW = UNKNOWN  # heating or band not known: the pre-application goes on, marked
 YES_NO = ("yes", "no")
 SCREENS = {"choice": "choice", "yes_no": "yes_no", "past_date": "date", "amount": "amount"}
 
@@ -29,14 +29,25 @@ class Step:
 
 def _step(f: Field) -> Step:
     choices = YES_NO if f.kind == "yes_no" else f.choices
-    if f.name == "band":
-        choices = (*choices, DONT_KNOW)
     return Step(f.step or f.name, f.name, SCREENS[f.kind], choices)
 
 
 STEPS = tuple(_step(f) for f in ELIGIBILITY_FIELDS if f.step)
 BY_SLUG = {step.slug: step for step in STEPS}
 BY_FIELD = {step.field: step for step in STEPS}
+
+# The answer to change when a rule fails ("change this answer" on the exit page). Arrears
+# without a plan point at the plan, the last answer given; its page goes back to arrears.
+# The application window has no answer: nothing to change there.
+REASON_FIELDS = {
+    "tenancy_too_short": "tenancy_start",
+    "tenancy_in_future": "tenancy_start",
+    "heating_not_allowed": "heating",
+    "band_not_allowed": "band",
+    "isee_below": "isee",
+    "isee_above": "isee",
+    "arrears_without_plan": "repayment_plan",
+}
 
 
 class Questionnaire:
@@ -67,18 +78,45 @@ class Questionnaire:
         return [step for step in STEPS if self.applies(step, clean)]
 
     def next_place(self, has_details: bool, clean: dict) -> str:
-        """The first step not answered yet, else the details, else the check page."""
+        """The exit page while an answer breaks a rule, else the first step not answered
+        yet, else the details, else the check page."""
+        if self.reasons(clean):
+            return "uscita"
         for step in self.steps_for(clean):
             if step.field not in clean:
                 return step.slug
         return "controlla" if has_details else "dati"
 
     def reachable(self, step: Step, clean: dict) -> bool:
-        """A step can be shown once every step before it is answered (no skipping by URL)."""
+        """A step can be shown once every step before it is answered (no skipping by URL),
+        and, while an answer breaks a rule, only up to that answer's step (to change it)."""
         before = self.steps_for(clean)
-        return self.applies(step, clean) and all(
-            s.field in clean for s in before[: before.index(step)]
-        )
+        if not self.applies(step, clean):
+            return False
+        here = before.index(step)
+        blocked = self.blocked_at(clean)
+        if blocked is not None and here > blocked:
+            return False
+        return all(s.field in clean for s in before[:here])
+
+    def blocked_at(self, clean: dict) -> int | None:
+        """The index (among ``steps_for``) of the first answer that breaks a rule; -1 when
+        a rule fails with no answer to change (the application window); None when none."""
+        found = self.reasons(clean)
+        if not found:
+            return None
+        steps = [s.field for s in self.steps_for(clean)]
+        places = [
+            steps.index(REASON_FIELDS[r.code]) if REASON_FIELDS.get(r.code) in steps else -1
+            for r in found
+        ]
+        return min(places)
+
+    def step_to_change(self, reason: Reason, clean: dict) -> Step | None:
+        """The question whose answer made ``reason`` fail, if the resident can change it."""
+        name = REASON_FIELDS.get(reason.code)
+        step = BY_FIELD.get(name) if name else None
+        return step if step is not None and self.applies(step, clean) else None
 
     def all_answered(self, clean: dict) -> bool:
         return all(step.field in clean for step in self.steps_for(clean))

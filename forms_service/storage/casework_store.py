@@ -7,7 +7,10 @@ from .db import Database
 from .filters import days, newest_first, where
 from .store import utcnow
 
-LISTED = "reference, created_at, lang, full_name, phone, email, preferred_desk, status, assisted_by"
+LISTED = (
+    "reference, created_at, lang, full_name, phone, email, preferred_desk, status, assisted_by,"
+    " heating, band"  # "unknown" in either: the team checks it (the export says so)
+)
 
 
 def find(

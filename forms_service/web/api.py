@@ -113,6 +113,8 @@ def pre_application():
     if honeypot_filled(data):
         return error(400, "rejected", m)
     outcome = submissions.pre_apply(data, m.lang, idempotency_key(data))
+    if outcome.kind == "form_closed":
+        return error(409, "form_closed", m)
     if outcome.kind == "invalid":
         return jsonify({"errors": m.errors(outcome.errors)}), 422
     if outcome.kind == "ineligible":
@@ -205,6 +207,8 @@ def register(event_id):
     outcome = submissions.sign_up(found, data, m.lang)
     if outcome.kind == "unknown":
         return error(404, "event_unknown", m)
+    if outcome.kind == "form_closed":
+        return error(409, "form_closed", m)
     if outcome.kind == "closed":
         return error(409, f"signup_{outcome.state}", m)
     if outcome.kind == "already_signed_up":

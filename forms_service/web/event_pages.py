@@ -15,7 +15,7 @@ from ..domain import actions
 from ..domain.event_text import event_place, event_when
 from ..domain.events import signup_state
 from ..domain.forms import REGISTRATION as FORM
-from ..domain.forms import most_people
+from ..domain.forms import most_people, online_open
 from ..storage import store
 from . import submissions
 from .db import database, get_db
@@ -44,14 +44,22 @@ REGISTRATION = "/iscrizione/<reference>"
 def event_facts(lang: str, m: Messages, event) -> dict:
     confirmed, waiting = store.places_taken(database(), get_db(), event.id)
     left = None if event.capacity is None else max(event.capacity - confirmed, 0)
+    # What a new sign-up gets, by store.register's rule (first come, first served): a place
+    # only while nobody is waiting, so "1 free place" with people waiting means the list.
+    to_waitlist = left == 0 or bool(left and waiting)
     return {
         "title": m.text(event.title),
         "when": event_when(m, event),
         "where": event_place(m, event),
         "left": left,
         "waiting": waiting,
+        "to_waitlist": to_waitlist,
         "closes": m.datetime(event.signup.closes) if event.signup else None,
         "page": urls.event_page(lang, content().source_language, event.id),
+        # Its iCalendar feed, which the site's build writes for every dated event.
+        "calendar": None
+        if event.date_to_be_confirmed
+        else urls.event_calendar(lang, content().source_language, event.id),
     }
 
 
@@ -72,6 +80,22 @@ def closed_page(lang: str, m: Messages, event, state: str):
         409,
         event=event_facts(lang, m, event),
         message=m.s(f"error_signup_{state}"),
+    )
+
+
+def switched_off_page(lang: str, m: Messages, event):
+    """Online sign-up is switched off (site_config/forms.yml): say so, nothing stored, and
+    send to the desks with their days and hours."""
+    if wants_json():
+        return refuse(409, "form_closed", m)
+    return show(
+        "event_closed.html",
+        m,
+        409,
+        event=event_facts(lang, m, event),
+        title=m.s("form_closed_title"),
+        message=m.s("form_closed_event"),
+        desks=list(content().desks.values()),
     )
 
 
@@ -98,6 +122,8 @@ def event_page(lang: str, m: Messages, event, values: dict, errors=None):
 @bp.get(EVENT)
 def event(lang, event_id):
     m, found = messages_for(lang), found_event(event_id)
+    if not online_open(content().forms, FORM):
+        return switched_off_page(lang, m, found)
     state = signup_state(found, actions.now())
     if state != "open":
         return closed_page(lang, m, found, state)
@@ -111,6 +137,8 @@ def signup(lang, event_id):
     if bot := rejected_bot(data, m):
         return bot
     outcome = submissions.sign_up(found, data, m.lang)
+    if outcome.kind == "form_closed":
+        return switched_off_page(lang, m, found)
     if outcome.kind == "closed":
         return closed_page(lang, m, found, outcome.state)
     if outcome.kind == "already_signed_up":
@@ -126,7 +154,7 @@ def signup(lang, event_id):
 # --- the private registration page -----------------------------------------------------------
 
 
-def registration_answer(lang: str, m: Messages, outcome):
+def registration_answer(lang: str, m: Messages, outcome, template: str = "registration.html"):
     if outcome.kind == "unknown":
         return refuse(404, "registration_unknown", m)
     if outcome.kind == "forbidden":
@@ -141,7 +169,7 @@ def registration_answer(lang: str, m: Messages, outcome):
         _external=True,
     )
     return show(
-        "registration.html",
+        template,
         m,
         registration=registration,
         token=outcome.token,
@@ -149,6 +177,10 @@ def registration_answer(lang: str, m: Messages, outcome):
         link=link,
         errors={},
         cancel=url_for("events.cancel", lang=lang, reference=registration.reference),
+        signup=url_for("events.event", lang=lang, event_id=registration.event_id),
+        back=url_for(
+            "events.registration", lang=lang, reference=registration.reference, t=outcome.token
+        ),
     )
 
 
@@ -159,6 +191,19 @@ def registration(lang, reference):
         database(), get_db(), reference, request.args.get("t", ""), signing_key()
     )
     return registration_answer(lang, m, outcome)
+
+
+@bp.get(f"{REGISTRATION}/annulla")
+def cancel_confirm(lang, reference):
+    """Asks "cancel?", saying what it means, before anything changes: the registration page's
+    button opens this (a GET: no JavaScript needed, and a link preview changes nothing)."""
+    m = messages_for(lang)
+    token = request.args.get("t", "")
+    outcome = actions.find_registration(database(), get_db(), reference, token, signing_key())
+    found = outcome.registration
+    if outcome.kind == "found" and found is not None and found.status == "cancelled":
+        return registration_answer(lang, m, outcome)
+    return registration_answer(lang, m, outcome, "registration_cancel.html")
 
 
 @bp.post(f"{REGISTRATION}/annulla")

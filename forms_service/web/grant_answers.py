@@ -11,20 +11,29 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def choice_labels(step, m: Messages) -> list[tuple[str, str]]:
+def choice_labels(step, m: Messages) -> list[tuple[str, ...]]:
+    """(value, label) or, for "I don't know", (value, label, note): the note says that the
+    questionnaire goes on and the team checks it."""
     labels = {
         "heating": lambda v: first_upper(m.s(f"heating_{v}")),
-        "band": lambda v: m.s("form_dont_know") if v == DONT_KNOW else m.s(f"band_{v}"),
+        "band": lambda v: m.s(f"band_{v}"),
         "arrears": lambda v: m.s(f"form_{v}"),
         "repayment_plan": lambda v: m.s(f"form_{v}"),
     }
     label = labels.get(step.field, str)
-    return [(value, label(value)) for value in step.choices]
+    return [
+        (value, m.s("form_dont_know"), m.s("form_dont_know_note"))
+        if value == DONT_KNOW
+        else (value, label(value))
+        for value in step.choices
+    ]
 
 
 def answer_text(name: str, value, m: Messages) -> str:
     if value is None:
         return m.s("form_not_given")
+    if value == DONT_KNOW:  # heating or band: said so, and who checks it
+        return m.s("form_to_check")
     if name == "heating":
         return first_upper(m.s(f"heating_{value}"))
     if name == "band":

@@ -1,21 +1,21 @@
 """The heating-grant pre-application as pages: start, one question per screen, the
 resident's details, "check your answers", send, and the confirmation to bookmark.
 
-A rule that fails ends the questionnaire on the exit page, which says why and which
-desk can help; nothing is stored then.
+A rule that fails ends the questionnaire on the exit page, which says why, which desk can
+help, and offers to change the answer that failed: the draft keeps the other answers (one
+mis-tapped answer must not lose them all), and nothing is sent.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, redirect, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 
 from portal import urls
 
-from ..domain.eligibility import Reason
-from ..domain.forms import DETAILS, PRE_APPLICATION
-from ..domain.questionnaire import BY_SLUG, DONT_KNOW, STEPS, Questionnaire
+from ..domain.forms import DETAILS, PRE_APPLICATION, online_open
+from ..domain.questionnaire import BY_SLUG, STEPS, Questionnaire
 from ..domain.references import normalise
 from ..storage import store
 from . import grant_session as saved
@@ -31,8 +31,10 @@ from .pages import (
     messages_for,
     new_submission_id,
     privacy_link,
+    refuse,
     rejected_bot,
     show,
+    wants_json,
 )
 from .requests import idempotency_key, payload
 
@@ -51,6 +53,7 @@ def place_url(lang: str, place: str) -> str:
             "controlla": "grant.check",
             "uscita": "grant.not_eligible",
             "inizio": "grant.start",
+            "ricomincia": "grant.start_again",
         }[place],
         lang=lang,
     )
@@ -65,26 +68,56 @@ def questionnaire() -> Questionnaire:
     return Questionnaire(content().heating_grant.rules, request_facts())
 
 
+# --- switched off ----------------------------------------------------------------------------
+
+
+@bp.before_request
+def switched_off():
+    """While the online pre-application is closed (site_config/forms.yml) every page of it says
+    so and sends to the desks; nothing is read, kept in a draft or stored. A confirmation
+    already sent stays readable."""
+    if online_open(content().forms, PRE_APPLICATION) or request.endpoint == "grant.done":
+        return None
+    lang = (request.view_args or {}).get("lang", "")
+    m = messages_for(lang)
+    if request.method != "GET":
+        if wants_json():
+            return refuse(409, "form_closed", m)
+        return start_page(lang, m, status=409)
+    if request.endpoint != "grant.start":
+        return redirect(place_url(lang, "inizio"))
+    return None
+
+
 # --- start -----------------------------------------------------------------------------------
+
+
+def start_page(lang: str, m: Messages, status: int = 200):
+    grant = content().heating_grant
+    window = grant.rules.application_window
+    switched = not online_open(content().forms, PRE_APPLICATION)
+    closed = [] if switched else questionnaire().reasons({})  # only the window fails here
+    return show(
+        "grant_start.html",
+        m,
+        status,
+        expired=False if switched else saved.was_expired(),
+        grant=grant,
+        rules=m.rule_lines(grant.rules),
+        closed=[m.reason(r) for r in closed],
+        switched_off=switched,
+        dates=m.date_span("window", window.opens, window.closes) or m.s("window_unknown"),
+        desks=desks(),
+        first=place_url(lang, STEPS[0].slug),
+    )
 
 
 @bp.get("/")
 def start(lang):
     m = messages_for(lang)
-    grant = content().heating_grant
-    closed = questionnaire().reasons({})  # only the application window can fail here
-    if saved.load()["expired"]:
+    if online_open(content().forms, PRE_APPLICATION) and saved.load()["expired"]:
         saved.expire()
-    return show(
-        "grant_start.html",
-        m,
-        expired=saved.was_expired(),
-        grant=grant,
-        rules=m.rule_lines(grant.rules),
-        closed=[m.reason(r) for r in closed],
-        desks=desks(),
-        first=place_url(lang, STEPS[0].slug),
-    )
+    return start_page(lang, m)
 
 
 # --- one question per screen ---------------------------------------------------------------
@@ -146,7 +179,10 @@ def arrive(lang: str, step=None, need_details: bool = False):
     if state["expired"]:
         saved.expire()
         return m, q, state, clean, place_url(lang, "inizio")
-    here = q.reachable(step, clean) if step else ready(q, state, clean, need_details)
+    if step:
+        here = q.reachable(step, clean)
+    else:  # details and check: every answer given, and none that breaks a rule
+        here = ready(q, state, clean, need_details) and not q.reasons(clean)
     return m, q, state, clean, None if here else next_url(lang, q, state, clean)
 
 
@@ -168,8 +204,6 @@ def answer(lang, slug):
     if detour:  # the session expired or the URL was typed
         return go(detour)
     raw = raw_answer(step, payload())
-    if step.field == "band" and raw == DONT_KNOW:
-        return leave(lang, [Reason("band_unknown", {})])
     parsed, errors = q.check(step.field, raw)
     if errors:
         values = date_values(raw) if step.kind == "date" else {step.field: raw}
@@ -177,43 +211,45 @@ def answer(lang, slug):
     state["answers"][step.field] = canonical(step, raw, parsed)
     clean = q.known(state["answers"])
     state["answers"] = {k: v for k, v in state["answers"].items() if k in clean}
-    found = q.reasons(clean)
-    if found:
-        return leave(lang, found)
-    saved.save(state)
+    saved.save(state)  # kept even when a rule fails: the exit page offers to change it
     return go(next_url(lang, q, state, clean))
 
 
 # --- not eligible ------------------------------------------------------------------------------
 
 
-def leave(lang: str, found: list[Reason]):
-    saved.remember_exit(found)
-    return go(place_url(lang, "uscita"))
-
-
-def exit_message(reason: Reason, m: Messages) -> str:
-    return m.s("form_exit_band_unknown") if reason.code == "band_unknown" else m.reason(reason)
-
-
 @bp.get("/non-ammissibile")
 def not_eligible(lang):
-    m = messages_for(lang)
-    found = saved.exit_reasons()
-    if not found:
+    """Why, read from the kept answers (so it is never stale), each with a way back to the
+    question that decided it."""
+    m, q, state, clean, _ = arrive(lang)
+    if state["expired"]:
         return redirect(place_url(lang, "inizio"))
-    eligible_from = next(
-        (r.params["eligible_from"] for r in found if r.code == "tenancy_too_short"), None
-    )
+    found = q.reasons(clean)
+    if not found:
+        return redirect(next_url(lang, q, state, clean))
+    reasons = []
+    for reason in found:
+        step = q.step_to_change(reason, clean)
+        change = place_url(lang, step.slug) if step else None
+        label = m.s(PRE_APPLICATION.by_name[step.field].label) if step else ""
+        reasons.append({"text": m.reason(reason), "change": change, "label": label})
     return show(
         "grant_exit.html",
         m,
-        reasons=[exit_message(r, m) for r in found],
-        band_unknown=found[0].code == "band_unknown",
-        eligible_from=eligible_from,
+        reasons=reasons,
         desks=desks(),
-        again=place_url(lang, "inizio"),
+        again=place_url(lang, "ricomincia"),
     )
+
+
+@bp.post("/ricomincia")
+def start_again(lang):
+    """Every answer forgotten, then the first question: starting again must not bring the
+    old answers (and their exit page) back."""
+    messages_for(lang)
+    saved.forget()
+    return go(place_url(lang, STEPS[0].slug))
 
 
 # --- details, check, send ------------------------------------------------------------------------
@@ -328,8 +364,8 @@ def send(lang):
     outcome = submissions.pre_apply({**state["answers"], **state["details"]}, m.lang, key, q.facts)
     if outcome.kind == "invalid":
         return check_page(lang, m, state, key, outcome.errors)
-    if outcome.kind == "ineligible":
-        return leave(lang, outcome.reasons)
+    if outcome.kind == "ineligible":  # the rules or the day changed since the answers
+        return go(place_url(lang, "uscita"))
     saved.remember_sent(key, outcome.reference)  # the answers are dropped from the draft
     return go(url_for("grant.done", lang=lang, reference=outcome.reference))
 

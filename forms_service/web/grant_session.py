@@ -4,20 +4,16 @@ The signed session cookie holds only the draft's random id (``grant_draft``): Fl
 its cookie but does not encrypt it, so anything in it can be read back by the next person
 at a shared computer. The draft (storage/drafts.py) keeps the answers, as typed, for an hour
 after the last change; when the pre-application is sent they are replaced by a receipt (the
-submission id and the reference, for a double click), and when a rule fails by the reasons
-to show. A draft gone while its id is still in the cookie means it expired: the
-questionnaire says so and starts again.
+submission id and the reference, for a double click). When a rule fails they stay, so the
+resident can change the answer that failed. A draft gone while its id is still in the
+cookie means it expired: the questionnaire says so and starts again.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from flask import session
 
 from ..domain.actions import now
-from ..domain.eligibility import Reason
 from ..storage import drafts
 from .db import database, get_db
 
@@ -72,21 +68,6 @@ def was_expired() -> bool:
     return bool(session.pop(EXPIRED_KEY, False))
 
 
-def remember_exit(found: list[Reason]) -> None:
-    """Drop the answers and keep only why (codes and the dates or amounts to show)."""
-    reasons = [
-        {"code": r.code, "params": {k: _encode(v) for k, v in r.params.items()}} for r in found
-    ]
-    _store({"exit": reasons})
-
-
-def exit_reasons() -> list[Reason]:
-    return [
-        Reason(r["code"], {k: _decode(v) for k, v in r["params"].items()})
-        for r in (_data() or {}).get("exit") or []
-    ]
-
-
 def remember_sent(key: str, reference: str) -> None:
     """Sent: the answers are dropped; the receipt lets a double click find the same one."""
     _store({"sent": {"key": key, "reference": reference}})
@@ -96,19 +77,3 @@ def sent_with(key: str | None) -> str | None:
     """The reference already sent with this idempotency key, if any."""
     done = (_data() or {}).get("sent") or {}
     return done["reference"] if key and done.get("key") == key else None
-
-
-def _encode(value):
-    if isinstance(value, date):
-        return {"date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    return value
-
-
-def _decode(value):
-    if isinstance(value, dict) and "date" in value:
-        return date.fromisoformat(value["date"])
-    if isinstance(value, dict) and "decimal" in value:
-        return Decimal(value["decimal"])
-    return value

@@ -48,9 +48,18 @@ class Messages(Formats):
         super().__init__(snapshot, lang)
         self.language = self.content.language(lang)
 
+    @property
+    def reviewed(self) -> bool:
+        """Whether a person has reviewed every interface string of this language: a form
+        page is drawn from many of them, and its notice comes before they are looked up."""
+        source = self.content.strings[self.source]
+        return self.lang == self.source or all(
+            self.content.reviews.string(self.lang, key) for key in source
+        )
+
     def text(self, value) -> str:
         """A translatable content text in this language (Italian when missing)."""
-        return value.resolve(self.lang, self.source)[0] if value else ""
+        return self.fill(value.resolve(self.lang, self.source)[0]) if value else ""
 
     def shown(self, value) -> str:
         if isinstance(value, date):
@@ -61,14 +70,34 @@ class Messages(Formats):
             return ", ".join(str(v) for v in value)
         return str(value)
 
-    def errors(self, errors: dict) -> dict:
-        """{field: message} for {field: FieldError}."""
-        return {
-            name: self.s(
-                f"error_{error.code}", **{k: self.shown(v) for k, v in error.params.items()}
-            )
-            for name, error in errors.items()
-        }
+    def errors(self, errors: dict, named: bool = False) -> dict:
+        """{field: message} for {field: FieldError}; ``named``: a required field's message
+        says which field (pages list several, and "this field is required" three times
+        tells nobody what to fill in)."""
+        found = {}
+        for name, error in errors.items():
+            params = {k: self.shown(v) for k, v in error.params.items()}
+            label = self.label(name) if named else None
+            if error.code == "required" and label:
+                found[name] = self.s("error_required_field", field=label)
+            else:
+                found[name] = self.s(f"error_{error.code}", **params)
+        return found
+
+    def label(self, name: str) -> str | None:
+        """The field's label (``form_label_<name>``), if the forms have one."""
+        key = f"form_label_{name}"
+        return self.s(key) if key in self.content.strings[self.source] else None
+
+    def summary_line(self, name: str, message: str) -> str:
+        """An entry of the error summary: the message, led by the field's label unless the
+        message already names it."""
+        label = self.label(name)
+        if not label or label.casefold() in message.casefold():
+            return message
+        if label[-1] in "?？؟":  # a question for a label: "…andare? Scegli…", no colon
+            return f"{label} {message}"
+        return self.s("form_error_summary_item", field=label, message=message)
 
     def reason(self, reason) -> str:
         """A not-eligible reason, with choices shown as labels."""

@@ -234,6 +234,10 @@ def _paths(langs: list | None = None) -> dict:
                 "requestBody": _body("PreApplication"),
                 "responses": {
                     "201": _ok("PreApplicationReceived", "Stored and committed"),
+                    "409": _error(
+                        "The online pre-application is switched off (form_closed): nothing "
+                        "stored; the message sends the resident to a desk"
+                    ),
                     "422": INVALID,
                     "400": _error("Bad body or honeypot"),
                     "415": _error("Not JSON or a form"),
@@ -264,7 +268,8 @@ def _paths(langs: list | None = None) -> dict:
                     "404": _error("Unknown event"),
                     "409": _error(
                         "Past, to be confirmed, or sign-up window closed (closed); or this "
-                        "phone or e-mail is already signed up for the event (already_signed_up)"
+                        "phone or e-mail is already signed up for the event (already_signed_up); "
+                        "or online sign-up is switched off (form_closed): nothing stored"
                     ),
                     "422": {
                         "description": "Invalid fields, or key reused or changed",

@@ -132,22 +132,27 @@ def show(template: str, m: Messages, status: int = 200, **context):
 
 def invalid(template: str, m: Messages, errors: dict, order=(), overrides=None, **context):
     """The same page again (422) with every error, in the form's order, next to its field."""
-    found = m.errors(errors)
+    found = m.errors(errors, named=True)
     found.update({k: v for k, v in (overrides or {}).items() if k in found})
     ranked = sorted(found, key=lambda k: order.index(k) if k in order else len(order))
     found = {k: found[k] for k in ranked}
-    if wants_json():
-        return jsonify({"errors": found}), 422
+    if wants_json():  # forms.js shows the summary's lines as the page would
+        summary = {name: m.summary_line(name, message) for name, message in found.items()}
+        return jsonify({"errors": found, "summary": summary}), 422
     return show(template, m, 422, errors=found, **context)
 
 
 def choose_overrides(errors: dict, fields, m: Messages) -> dict:
-    """A radio question left empty: "choose an answer" says more than "this field is required"."""
-    return {
-        name: m.s("form_error_choose")
-        for name in fields
-        if name in errors and errors[name].code == "required"
-    }
+    """A radio question left empty: "choose an answer" says more than "this field is required",
+    and names the question when it has a label."""
+    found = {}
+    for name in fields:
+        if name in errors and errors[name].code == "required":
+            label = m.label(name)
+            found[name] = (
+                m.s("form_error_choose_field", field=label) if label else m.s("form_error_choose")
+            )
+    return found
 
 
 def refuse(status: int, code: str, m: Messages, **params):

@@ -16,6 +16,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
 from ..domain import audit, casework
+from ..domain.eligibility import Answers, to_check
 from ..domain.references import normalise
 from ..storage import casework_store
 from .db import database, get_db
@@ -55,6 +56,7 @@ EXPORTED = (
     "preferred_desk",
     "status",
     "assisted_by",
+    "to_check",
 )
 HEADINGS = (
     "codice",
@@ -66,7 +68,23 @@ HEADINGS = (
     "sportello",
     "stato",
     "inserita_da",
+    "da_verificare",
 )
+TO_CHECK = {"heating": "riscaldamento", "band": "fascia"}
+
+
+def _to_check(row: dict) -> str:
+    """The answers the resident did not know, which the team checks with the documents."""
+    unknown = to_check(Answers(heating=row["heating"], band=row["band"]))
+    return ", ".join(TO_CHECK[name] for name in unknown)
+
+
+def _cell(row: dict, name: str):
+    if name == "status":
+        return casework.STATES[row["status"]].label
+    if name == "to_check":
+        return _to_check(row)
+    return row[name] or ""
 
 
 @bp.get("/export.csv")
@@ -87,13 +105,7 @@ def export():
     return csv_download(
         "pre-domande.csv",
         HEADINGS,
-        (
-            [
-                casework.STATES[row["status"]].label if name == "status" else row[name] or ""
-                for name in EXPORTED
-            ]
-            for row in rows
-        ),
+        ([_cell(row, name) for name in EXPORTED] for row in rows),
     )
 
 

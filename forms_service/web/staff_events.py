@@ -231,7 +231,7 @@ def _signup_page(event: Event, values: dict, status: int = 200, errors=None, ref
     m = messages("it")
     shown = {}
     if errors:
-        found = m.errors(errors)
+        found = m.errors(errors, named=True)
         if "consent" in found:
             found["consent"] = CONSENT
         shown = {k: found[k] for k in sorted(found, key=_field_order)}

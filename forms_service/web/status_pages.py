@@ -44,7 +44,7 @@ def problems(m: Messages, values: dict) -> dict:
     found = {}
     for name in FIELDS:
         if not values[name]:
-            found[name] = m.s("error_required")
+            found[name] = m.s("error_required_field", field=m.s(f"status_label_{name}"))
         elif name == "reference" and not normalise(values[name]):
             found[name] = m.s("status_error_reference")
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 from portal.model.types import Event
 
 from ..domain import actions
-from ..domain.forms import Facts
+from ..domain.forms import PRE_APPLICATION, REGISTRATION, Facts, online_open
 from ..storage import store
 from . import notify
 from .db import database, get_db
@@ -27,7 +27,11 @@ def pre_apply(
     assisted: actions.Assisted | None = None,
     then: store.AfterSave | None = None,
 ) -> actions.Outcome:
-    """``then`` defaults to the e-mail of a resident's own pre-application."""
+    """``then`` defaults to the e-mail of a resident's own pre-application. While the online
+    form is switched off, a resident's own is refused (kind "form_closed") before anything is
+    read or stored."""
+    if assisted is None and not online_open(content().forms, PRE_APPLICATION):
+        return actions.Outcome("form_closed")
     return actions.submit_pre_application(
         database(),
         get_db(),
@@ -49,7 +53,9 @@ def sign_up(
     then: store.AfterSave | None = None,
 ) -> actions.Outcome:
     """The form's idempotency key comes from ``data``; ``then`` defaults to the e-mail of a
-    resident's own sign-up."""
+    resident's own sign-up, refused (kind "form_closed") while online sign-up is switched off."""
+    if assisted is None and event is not None and not online_open(content().forms, REGISTRATION):
+        return actions.Outcome("form_closed")
     return actions.sign_up(
         database(),
         get_db(),

@@ -30,7 +30,6 @@ ITALIAN_NAMES = {
     "status": ("stato",),
     "street": ("via",),
     "city": ("città", "citta", "comune"),
-    "confirmed": ("confermato",),
     "note": ("nota", "note"),
     "title": ("titolo", "nome"),
     "heading": ("titolo", "intestazione"),
@@ -52,7 +51,9 @@ ITALIAN_NAMES = {
     "start": ("inizio",),
     "end": ("fine",),
     "when": ("quando", "periodo"),
-    "date_to_be_confirmed": ("data_da_confermare",),
+    "to_confirm": ("da_confermare", "confermare", "non_confermato", "data_da_confermare"),
+    "field": ("campo",),
+    "by": ("chi", "da_chi", "chi_conferma", "conferma"),
     "capacity": ("capienza", "posti", "capacità"),
     "max_group": ("gruppo_massimo", "massimo_persone", "persone_per_iscrizione"),
     "languages": ("lingue",),
@@ -78,10 +79,13 @@ ITALIAN_NAMES = {
     "application_window": ("periodo_domanda", "periodo_delle_domande"),
     "code": ("codice",),
     "dir": ("direzione",),
-    "reviewed": ("rivista", "rivisto"),
     "label": ("etichetta",),
     "value": ("valore", "numero"),
     "retention": ("conservazione",),
+    "season": ("stagione", "stagione_riscaldamento"),
+    "elsewhere": ("altri_aiuti", "altrove"),
+    "online_forms": ("moduli", "moduli_online"),
+    "in_footer": ("a_fondo_pagina", "nel_footer"),
 }
 
 

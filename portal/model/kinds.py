@@ -278,11 +278,24 @@ def convert_object(cls, node, ctx, name: str = ""):
     check = getattr(value, "check", None)
     if check:
         check(node, ctx, name)
+    confirm = getattr(value, "check_to_confirm", None)
+    if confirm:
+        confirm(node, ctx, name)
     return value
+
+
+# Fields that are gone, and the one way that replaced them: what is not yet confirmed is
+# written in to_confirm (types.Pending), not as a flag beside each value.
+REPLACED_BY_TO_CONFIRM = {"date_to_be_confirmed", "confirmed"}
 
 
 def _unknown_key(key, fields, ctx, full) -> str:
     """Report a key that is no field, with the field it probably means; return that field."""
+    if key.value in REPLACED_BY_TO_CONFIRM:
+        # The example names the field to list: the event's date, or the group holding the flag.
+        instead = "start" if key.value == "date_to_be_confirmed" else full.rpartition(".")[0]
+        ctx.error(key, "field.replaced_by_to_confirm", full, key=key.value, instead=instead or "…")
+        return "to_confirm"
     hint, italian = field_hint(key.value, fields)
     ctx.error(
         key,

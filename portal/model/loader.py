@@ -12,10 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from babel import Locale
 
+from ..plurals import CATEGORIES, needed
+from .amounts import AmountsFile
+from .amounts import scan as scan_amounts
 from .fields import INVALID, Context, Text, suggestion
 from .kinds import convert_object
 from .problems import WARNING, ContentError, Problems
+from .reviews import Reviews, load_reviews
 from .settings import ContactsFile, FormsFile, Language, LanguagesFile
 from .types import Course, Desk, Event, HeatingGrant, Page, Role, Service
 from .yamlsource import mark_of, read
@@ -49,6 +54,7 @@ SETTINGS_FILES = {
     "languages": (LanguagesFile, "site_config/languages.yml"),
     "contacts": (ContactsFile, "site_config/contacts.yml"),
     "forms": (FormsFile, "site_config/forms.yml"),
+    "amounts": (AmountsFile, "content/amounts.yml"),
 }
 STRINGS_DIR = "site_config/strings"
 
@@ -70,6 +76,8 @@ class Content:
     sources: dict = field(default_factory=dict)  # (type name, id) -> file, relative to root
     texts: list = field(default_factory=list)  # (file, field, Text, mark)
     problems: Problems = field(default_factory=Problems)
+    reviews: Reviews = field(default_factory=Reviews)  # which translations a person checked
+    amounts: dict = field(default_factory=dict)  # name -> Decimal, for {amount:name}
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -98,6 +106,7 @@ def _load_file(root, path, cls, problems, languages, references, texts):
     node = read(path, problems, display)
     if node is None:
         return INVALID, None
+    scan_amounts(node, display, references, problems)
     ctx = Context(display, problems, languages, languages[0], references, texts)
     return convert_object(cls, node, ctx), node
 
@@ -107,7 +116,56 @@ def placeholders(template: str) -> set[str]:
     return set(re.findall(r"{(\w*)}", template))
 
 
-def _load_strings(root: Path, codes, problems: Problems, texts: list) -> dict:
+def _string_value(node, display: str, key: str, problems: Problems) -> str | dict | None:
+    """A UI string: one text, or one text per CLDR plural category (portal/plurals.py)."""
+    if isinstance(node, yaml.ScalarNode) and node.value.strip():
+        return node.value.strip()
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        problems.add(display, mark_of(node), "text.not_string", key)
+        return None
+    forms = {}
+    for category, form in node.value:
+        if category.value not in CATEGORIES:
+            problems.add(
+                display,
+                mark_of(category),
+                "strings.plural_unknown",
+                f"{key}.{category.value}",
+                form=category.value,
+                allowed=", ".join(CATEGORIES),
+            )
+        elif not isinstance(form, yaml.ScalarNode) or not form.value.strip():
+            problems.add(display, mark_of(form), "text.not_string", f"{key}.{category.value}")
+        else:
+            forms[category.value] = form.value.strip()
+    return forms or None
+
+
+def _placeholders(value: str | dict) -> set[str]:
+    forms = value.values() if isinstance(value, dict) else [value]
+    return set().union(*(placeholders(form) for form in forms))
+
+
+def _check_plural(value, code: str, key: str, display: str, node, problems: Problems) -> None:
+    """A string with a count has every plural form its language needs (CLDR, via Babel)."""
+    forms = value if isinstance(value, dict) else {"other": value}
+    need = needed(Locale.parse(code, sep="-"))
+    missing = [c for c in need if c not in forms]
+    if missing:
+        # A block of forms starts on the line after its key: point at the key.
+        block = isinstance(node, yaml.MappingNode) and not node.flow_style
+        problems.add(
+            display,
+            (node.start_mark.line, 1) if block else mark_of(node),
+            "strings.plural_missing",
+            key,
+            missing=", ".join(missing),
+            needed=", ".join(need),
+            code=code,
+        )
+
+
+def _load_strings(root: Path, codes, problems: Problems, texts: list, references=None) -> dict:
     folder = root / STRINGS_DIR
     strings: dict[str, dict] = {}
     nodes: dict[str, dict] = {}
@@ -123,14 +181,15 @@ def _load_strings(root: Path, codes, problems: Problems, texts: list) -> dict:
         strings[code], nodes[code] = {}, {}
         if node is None:
             continue
+        scan_amounts(node, display, references if references is not None else [], problems)
         if not isinstance(node, yaml.MappingNode):
             problems.add(display, mark_of(node), "value.not_mapping", "(file)")
             continue
         for key, value in node.value:
-            if not isinstance(value, yaml.ScalarNode) or not value.value.strip():
-                problems.add(display, mark_of(value), "text.not_string", key.value)
+            text = _string_value(value, display, key.value, problems)
+            if text is None:
                 continue
-            strings[code][key.value] = value.value.strip()
+            strings[code][key.value] = text
             nodes[code][key.value] = (display, value)
     source = strings.get(codes[0], {})
     for code in codes[1:]:
@@ -144,11 +203,17 @@ def _load_strings(root: Path, codes, problems: Problems, texts: list) -> dict:
                     key=key,
                     hint=suggestion(key, source),
                 )
-            elif placeholders(strings[code][key]) != placeholders(source[key]):
-                expected = " ".join(f"{{{name}}}" for name in sorted(placeholders(source[key])))
+            elif _placeholders(strings[code][key]) != _placeholders(source[key]):
+                names = sorted(_placeholders(source[key]))
+                expected = " ".join(f"{{{name}}}" for name in names)
                 problems.add(
                     display, mark_of(value), "strings.placeholders", key, expected=expected or "-"
                 )
+            elif isinstance(source[key], dict) or isinstance(strings[code][key], dict):
+                _check_plural(strings[code][key], code, key, display, value, problems)
+    for key, (display, value) in nodes[codes[0]].items():
+        if isinstance(source[key], dict):
+            _check_plural(source[key], codes[0], key, display, value, problems)
     for key in source:
         values = {code: strings[code][key] for code in codes if key in strings[code]}
         lines = {
@@ -206,7 +271,11 @@ def _load_type(root, kind: ContentType, problems, languages, references, texts, 
     return items
 
 
-LABELS = {"contacts": "Contatti", **{kind.name: kind.label for kind in CONTENT_TYPES}}
+LABELS = {
+    "contacts": "Contatti",
+    "amounts": "gli importi di content/amounts.yml",
+    **{kind.name: kind.label for kind in CONTENT_TYPES},
+}
 
 
 def _check_references(references, loaded: dict, broken: dict, problems: Problems) -> None:
@@ -223,6 +292,43 @@ def _check_references(references, loaded: dict, broken: dict, problems: Problems
                 hint=suggestion(ref, known),
                 known=", ".join(known) or "-",
             )
+
+
+def _check_form_fields(forms, node, source: dict, path: str, problems: Problems) -> None:
+    """Each field a form says it collects has its label, which the privacy notice shows."""
+    known = [key.removeprefix("form_label_") for key in source if key.startswith("form_label_")]
+    forms_node = _child(node, "online_forms")
+    for name in ("pre_application", "registration"):
+        items = _child(_child(forms_node, name), "collects")
+        for i, field_name in enumerate(getattr(forms.online_forms, name).collects):
+            if field_name not in known:
+                at = items.value[i] if isinstance(items, yaml.SequenceNode) else items
+                problems.add(
+                    path,
+                    mark_of(at),
+                    "form.unknown_field",
+                    f"online_forms.{name}.collects[{i}]",
+                    field=field_name,
+                    hint=suggestion(field_name, known),
+                )
+
+
+def _child(node, key):
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if k.value == key), node)
+    return node
+
+
+def _amounts(root: Path, loaded: dict, problems: Problems, codes, broken: dict, refs) -> dict:
+    """The names texts may write as {amount:name}: content/amounts.yml plus the grant's rule
+    amounts. When either failed to load, its names are not reported again as unknown."""
+    cls, location = SETTINGS_FILES["amounts"]
+    amounts_file, _ = _load_file(root, root / location, cls, problems, codes, [], [])
+    grant = next(iter(loaded.get("heating_grant", {}).values()), None)
+    if amounts_file is INVALID or grant is None:
+        broken["amounts"] = {ref for kind, ref, *_ in refs if kind == "amounts"}
+        return {}
+    return amounts_file.values(grant.rules)
 
 
 def _warn_missing_translations(texts, codes, problems: Problems) -> None:
@@ -250,8 +356,12 @@ def check(root: Path) -> Content | Problems:
     contacts_file, _ = _load_file(root, root / location, cls, problems, codes, references, texts)
     contacts = {} if contacts_file is INVALID else {c.id: c for c in contacts_file.contacts}
     cls, location = SETTINGS_FILES["forms"]
-    forms_file, _ = _load_file(root, root / location, cls, problems, codes, references, texts)
-    strings = _load_strings(root, codes, problems, texts)
+    forms_file, forms_node = _load_file(
+        root, root / location, cls, problems, codes, references, texts
+    )
+    strings = _load_strings(root, codes, problems, texts, references)
+    if forms_file is not INVALID:
+        _check_form_fields(forms_file, forms_node, strings.get(codes[0], {}), location, problems)
     loaded = {"contacts": contacts}
     broken: dict[str, set[str]] = {}  # type name -> ids of items that failed to load
     for kind in CONTENT_TYPES:
@@ -259,8 +369,10 @@ def check(root: Path) -> Content | Problems:
         loaded[kind.name] = _load_type(
             root, kind, problems, codes, references, texts, sources, broken[kind.name]
         )
+    loaded["amounts"] = _amounts(root, loaded, problems, codes, broken, references)
     _check_references(references, loaded, broken, problems)
     _warn_missing_translations(texts, codes, problems)
+    reviews = load_reviews(root, codes, texts, problems)
     if problems.errors:
         return problems
     grant = loaded.pop("heating_grant")
@@ -273,6 +385,7 @@ def check(root: Path) -> Content | Problems:
         sources=sources,
         texts=texts,
         problems=problems,
+        reviews=reviews,
         **loaded,
     )
 

@@ -194,6 +194,34 @@ MESSAGES = {
         "en": "the words in braces must stay as in the Italian, untranslated: this needs "
         "{expected}.",
     },
+    "strings.plural_missing": {
+        "it": "questo testo ha un numero, e in «{code}» un numero vuole le forme {needed} "
+        "(regole di plurale CLDR): mancano {missing}. Scrivi una riga per forma, es.\n"
+        '    one: "…"\n'
+        '    other: "…"',
+        "en": "this text has a number, and in '{code}' a number takes the forms {needed} "
+        "(CLDR plural rules): {missing} missing. Write one line per form, e.g.\n"
+        '    one: "…"\n'
+        '    other: "…"',
+    },
+    "strings.plural_unknown": {
+        "it": "«{form}» non è una forma di plurale: usa {allowed}.",
+        "en": "'{form}' is not a plural form: use {allowed}.",
+    },
+    "review.malformed": {
+        "it": "questa revisione non è leggibile: servono file, field, reviewer, date "
+        "(AAAA-MM-GG), source e text. Il file è scritto da `portal import-translations "
+        "--reviewer`: non modificarlo a mano.",
+        "en": "this review cannot be read: it needs file, field, reviewer, date (YYYY-MM-DD), "
+        "source and text. The file is written by `portal import-translations --reviewer`: "
+        "do not edit it by hand.",
+    },
+    "review.unknown_text": {
+        "it": "questa revisione riguarda «{file}» «{field}», che non esiste più: "
+        "la revisione non vale per nessun testo.",
+        "en": "this review is about '{file}' '{field}', which no longer exists: "
+        "it applies to no text.",
+    },
     "id.duplicate": {
         "it": "l'id «{id}» è già usato in {other}: scegli un id diverso.",
         "en": "the id '{id}' is already used in {other}: choose another id.",
@@ -243,8 +271,66 @@ MESSAGES = {
         "en": "give either desk or address, exactly one.",
     },
     "event.needs_dates": {
-        "it": "manca «{key}»: scrivi la data, oppure metti date_to_be_confirmed: true.",
-        "en": "'{key}' is missing: write the date, or set date_to_be_confirmed: true.",
+        "it": "manca «{key}»: scrivi la data, oppure, se non è ancora fissata, scrivi in fondo "
+        "al file\n    to_confirm:\n      - field: start\n        by: organizer",
+        "en": "'{key}' is missing: write the date, or, if it is not set yet, write at the end "
+        "of the file\n    to_confirm:\n      - field: start\n        by: organizer",
+    },
+    "event.needs_place": {
+        "it": "manca «place»: scrivi lo sportello (desk) o l'indirizzo (address), oppure, se "
+        "il luogo non è ancora deciso, scrivi in fondo al file\n    to_confirm:\n"
+        "      - field: place\n        by: organizer",
+        "en": "'place' is missing: write the desk or the address, or, if the place is not "
+        "decided yet, write at the end of the file\n    to_confirm:\n"
+        "      - field: place\n        by: organizer",
+    },
+    "course.needs_dates": {
+        "it": "mancano le date del corso: scrivi sessions, oppure when (il periodo, a parole), "
+        "oppure, se non sono ancora fissate, scrivi in fondo al file\n    to_confirm:\n"
+        "      - field: sessions\n        by: comune",
+        "en": "the course has no dates: write sessions, or when (the period, in words), or, if "
+        "they are not set yet, write at the end of the file\n    to_confirm:\n"
+        "      - field: sessions\n        by: comune",
+    },
+    "course.active_without_dates": {
+        "it": "un corso è «active» solo quando le date (sessions) sono scritte e confermate: "
+        "togli status, e il sito scrive «in preparazione» finché mancano.",
+        "en": "a course is 'active' only when its dates (sessions) are written and confirmed: "
+        "remove status, and the site shows 'being planned' until then.",
+    },
+    "field.replaced_by_to_confirm": {
+        "it": "il campo «{key}» non si usa più: quello che è da confermare si scrive una volta "
+        "sola, in fondo al file, es.\n    to_confirm:\n      - field: {instead}\n"
+        "        by: comune",
+        "en": "the field '{key}' is no longer used: what is to be confirmed is written once, at "
+        "the end of the file, e.g.\n    to_confirm:\n      - field: {instead}\n"
+        "        by: comune",
+    },
+    "pending.bad_path": {
+        "it": "«{value}» non è il nome di un campo: scrivi il nome com'è nel file (es. costs), "
+        "una voce di un elenco col suo numero contando da 0 (es. what_to_bring[1]) o una "
+        "parte di un gruppo (es. sections[2].body).",
+        "en": "'{value}' is not a field name: write the name as in the file (e.g. costs), a list "
+        "item with its number counting from 0 (e.g. what_to_bring[1]) or a part of a group "
+        "(e.g. sections[2].body).",
+    },
+    "pending.unknown_field": {
+        "it": "«{path}» non è un campo che la pagina può segnare da confermare.{hint} "
+        "Si possono segnare: {allowed}.",
+        "en": "'{path}' is not a field the page can mark as to be confirmed.{hint} "
+        "These can be: {allowed}.",
+    },
+    "pending.not_list": {
+        "it": "in «{path}», {name} non è un elenco: togli il numero tra [ ].",
+        "en": "in '{path}', {name} is not a list: remove the number in [ ].",
+    },
+    "pending.bad_index": {
+        "it": "in «{path}» la voce non esiste: {name} ha {count} voci, numerate da 0 a {last}.",
+        "en": "in '{path}' there is no such item: {name} has {count} items, numbered 0 to {last}.",
+    },
+    "pending.duplicate": {
+        "it": "«{path}» è già in to_confirm (riga {first}): tienine una sola voce.",
+        "en": "'{path}' is already in to_confirm (line {first}): keep only one entry.",
     },
     "event.signup_after_end": {
         "it": "le iscrizioni chiudono dopo la fine dell'evento: anticipa signup.closes.",
@@ -289,6 +375,32 @@ MESSAGES = {
         "months because access to personal data must be kept that long. Write a number of "
         "months in that range.",
     },
+    "form.notice_incomplete": {
+        "it": "un modulo aperto (state: open) raccoglie dati, quindi l'informativa privacy deve "
+        "dire che cosa raccoglie, perché, su quale base giuridica e chi vede i dati. Manca: "
+        "{missing}. Scrivilo, oppure chiudi il modulo con state: closed.",
+        "en": "an open form (state: open) collects data, so the privacy notice must say what it "
+        "collects, why, on which legal basis and who sees the data. Missing: {missing}. Add "
+        "it, or close the form with state: closed.",
+    },
+    "form.field_name": {
+        "it": "il nome di un campo è in minuscolo con trattini bassi, come nel modulo (es. "
+        "full_name, phone).",
+        "en": "a field name is lower case with underscores, as in the form (e.g. full_name, "
+        "phone).",
+    },
+    "form.unknown_field": {
+        "it": "il modulo non ha un campo «{field}» con un nome in site_config/strings/it.yml "
+        "(le chiavi form_label_…): scrivi il nome del campo come nel modulo.{hint}",
+        "en": "the form has no field '{field}' with a label in site_config/strings/it.yml (the "
+        "form_label_… keys): write the field's name as the form has it.{hint}",
+    },
+    "contact.footer_unavailable": {
+        "it": "a fondo pagina va solo un contatto che c'è (status: available): togli in_footer "
+        "o scrivi il valore.",
+        "en": "only a contact that exists (status: available) goes in the footer: remove "
+        "in_footer or add the value.",
+    },
     "contact.value_required": {
         "it": "un contatto available ha bisogno di value: scrivilo, o usa status: "
         "not_yet_available.",
@@ -298,5 +410,29 @@ MESSAGES = {
         "it": "un contatto not_yet_available non ha value: togli il valore o usa status: "
         "available.",
         "en": "a not_yet_available contact has no value: remove it or use status: available.",
+    },
+    "amount.bad_name": {
+        "it": "«{value}» non va bene come nome di un importo: usa lettere minuscole, cifre e _ "
+        "(es. project_total).",
+        "en": "'{value}' is not a valid amount name: use lower-case letters, digits and _ "
+        "(e.g. project_total).",
+    },
+    "amount.reserved": {
+        "it": "«{id}» è già un importo delle regole di content/heating-grant.yml: scegli un "
+        "altro nome (quello delle regole i testi lo citano senza dichiararlo qui).",
+        "en": "'{id}' is already an amount of the rules in content/heating-grant.yml: choose "
+        "another name (texts cite the rule's amount without declaring it here).",
+    },
+    "punctuation.script": {
+        "it": "«{mark}» in una frase di questa scrittura: usa «{wanted}» (qui: «{snippet}»).",
+        "en": "'{mark}' inside a sentence of this script: use '{wanted}' (here: '{snippet}').",
+    },
+    "amount.hand_typed": {
+        "it": "«{found}» è un importo scritto a mano: ogni lingua lo leggerebbe in modo "
+        "diverso. Dichiaralo in content/amounts.yml e scrivi {{amount:nome}} al suo posto "
+        "(cifra e simbolo dell'euro li mette il sito).",
+        "en": "'{found}' is an amount typed by hand: each language would read it differently. "
+        "Declare it in content/amounts.yml and write {{amount:name}} instead (the site writes "
+        "the figure and the euro sign).",
     },
 }

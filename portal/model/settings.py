@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -9,6 +10,7 @@ from babel import Locale, UnknownLocaleError
 
 from .fields import SLUG, Pattern, Text, child
 from .schedule import doc
+from .types import Confirmable, Pending, to_confirm_field
 
 LANG_CODE = Pattern(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "lang.bad_code", "codice di lingua (BCP 47)", "it"
@@ -20,7 +22,6 @@ class Language:
     code: Annotated[str, LANG_CODE] = doc("Codice della lingua (BCP 47), es. it, en, ar, zh-Hans.")
     name: str = doc("Nome della lingua scritto nella lingua stessa (Italiano, English, العربية).")
     dir: Literal["ltr", "rtl"] = doc("Direzione del testo: ltr o rtl (arabo, urdu).", default="ltr")
-    reviewed: bool = doc("true quando una persona ha rivisto la traduzione.", default=False)
 
     def check(self, node, ctx, name):
         try:
@@ -64,8 +65,15 @@ class Contact:
         "Il numero, l'indirizzo e-mail o il link; vuoto se non disponibile.", default=None
     )
     note: Text | None = doc("Quando o per che cosa usarlo.", default=None)
+    in_footer: bool = doc(
+        "true = compare nell'aiuto a fondo di ogni pagina (solo un contatto available).",
+        default=False,
+    )
+    _mark: tuple | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def check(self, node, ctx, name):
+        if self.in_footer and self.status != "available":
+            ctx.error(child(node, "in_footer"), "contact.footer_unavailable", f"{name}.in_footer")
         if self.status == "available" and not self.value:
             ctx.error(node, "contact.value_required", name)
         if self.status == "not_yet_available" and self.value:
@@ -102,6 +110,60 @@ class Retention:
             )
 
 
+# A field of an online form, named as forms_service/domain/forms.py names it; the privacy
+# notice shows its label (form_label_<name> in site_config/strings).
+FORM_FIELD = Pattern(r"^[a-z]+(_[a-z]+)*$", "form.field_name", "nome di un campo", "full_name")
+
+
 @dataclass(frozen=True)
-class FormsFile:
+class LegalBasis:
+    text: Text = doc(
+        "La base giuridica del trattamento. Finché il Comune non l'ha confermata, mettila in "
+        "to_confirm (online_forms.<modulo>.legal_basis) e la pagina la mostra da confermare."
+    )
+
+
+@dataclass(frozen=True)
+class OnlineForm:
+    state: Literal["open", "closed"] = doc(
+        "open = il modulo online raccoglie dati; closed = il modulo è chiuso: non salva "
+        "nulla e le sue pagine mandano agli sportelli. Per aprirlo l'informativa deve dire "
+        "quali dati, perché, su quale base giuridica e chi li vede."
+    )
+    collects: tuple[Annotated[str, FORM_FIELD], ...] = doc(
+        "I dati che il modulo chiede, con i nomi dei campi (full_name, phone…): "
+        "l'informativa privacy li elenca.",
+        default=(),
+    )
+    purpose: Text | None = doc("Perché si raccolgono quei dati.", default=None)
+    legal_basis: LegalBasis | None = doc("Su quale base giuridica.", default=None)
+    seen_by: Text | None = doc("Chi vede i dati.", default=None)
+
+    def check(self, node, ctx, name):
+        if self.state != "open":
+            return
+        missing = [
+            key
+            for key in ("collects", "purpose", "legal_basis", "seen_by")
+            if not getattr(self, key)
+        ]
+        if missing:
+            ctx.error(node, "form.notice_incomplete", name, missing=", ".join(missing))
+
+
+@dataclass(frozen=True)
+class OnlineForms:
+    pre_application: OnlineForm = doc("La pre-domanda online del contributo per il riscaldamento.")
+    registration: OnlineForm = doc("L'iscrizione online agli eventi.")
+
+
+@dataclass(frozen=True)
+class FormsFile(Confirmable):
+    # The privacy notice marks both with Renderer.marked (site/render/pages.py): the
+    # retention periods and each form's parts (online_forms.<form>.legal_basis, …).
+    CONFIRMABLE = ("retention", "online_forms")
     retention: Retention = doc("Per quanto tempo si tengono i dati dei moduli online.")
+    online_forms: OnlineForms = doc(
+        "Ogni modulo online: aperto o chiuso, e che cosa dice di lui l'informativa privacy."
+    )
+    to_confirm: tuple[Pending, ...] = to_confirm_field()

@@ -26,12 +26,16 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..markup import mkdocs_extensions
-from ..model import Content, load
+from ..model import Content, ContentError, load
 from ..model.schedule import LOCAL_TIMEZONE
 from ..urls import site_url
+from .calendars import write_calendars
+from .jsonld import with_jsonld
 from .mkdocs_run import BuildCancelled, BuildFailed, run_mkdocs
+from .opendata import write_open_data
 from .postprocess import fix_pages, postprocess
 from .render import LanguageSite, NavItem, render_site
+from .render.punctuation import check_rendered
 
 log = logging.getLogger("portal.build")
 __all__ = [
@@ -138,7 +142,6 @@ def mkdocs_config(root: Path, content: Content, sites, docs_dir: Path, out_dir: 
         "languages": {
             language.code: {
                 "dir": language.dir,
-                "reviewed": language.reviewed,
                 "name": language.name,
             }
             for language in content.languages
@@ -150,6 +153,20 @@ def mkdocs_config(root: Path, content: Content, sites, docs_dir: Path, out_dir: 
             for site in sites
         },
         "strings": {site.lang: site.strings for site in sites},
+        # The contacts marked in_footer (the 1522 line), in the footer's help on every page.
+        "help": {
+            site.lang: [
+                {
+                    "label": c.label.resolve(site.lang, default)[0],
+                    "value": c.value,
+                    "href": ("tel:" if c.kind == "phone" else "")
+                    + (c.value or "").replace(" ", ""),
+                }
+                for c in content.contacts.values()
+                if c.in_footer
+            ]
+            for site in sites
+        },
         "not_found": [
             {
                 "lang": site.lang,
@@ -166,9 +183,12 @@ def mkdocs_config(root: Path, content: Content, sites, docs_dir: Path, out_dir: 
     return config
 
 
-def write_docs(sites, docs_dir: Path) -> dict[str, str]:
-    """Write every page's Markdown under ``docs_dir``; returns {"lang/path.md": Markdown}."""
+def write_docs(sites, docs_dir: Path, content: Content | None = None) -> dict[str, str]:
+    """Write every page's Markdown under ``docs_dir``; returns {"lang/path.md": Markdown}.
+    With ``content``, pages of desks, services and events carry their schema.org JSON-LD."""
     docs = {f"{site.lang}/{page.path}": page.markdown() for site in sites for page in site.pages}
+    if content is not None:
+        docs = with_jsonld(content, docs)
     for path, text in docs.items():
         target = docs_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -221,7 +241,11 @@ def local_today() -> date:
 def render(root: Path, today: date | None = None) -> Rendered:
     """Load and check the content and render every page: our steps, without MkDocs."""
     content = load(Path(root).resolve())
-    return Rendered(content, render_site(content, today or local_today()))
+    sites = render_site(content, today or local_today())
+    punctuation = check_rendered(content, sites)
+    if punctuation.items:  # an ASCII mark in a Chinese or Urdu sentence: fix it first
+        raise ContentError(punctuation.sorted())
+    return Rendered(content, sites)
 
 
 @contextmanager
@@ -238,7 +262,7 @@ def _workspace(site_dir: Path):
 def _prepare(root: Path, rendered: Rendered, work: Path) -> tuple[dict, Sources]:
     """Write the Markdown pages; the MkDocs configuration that builds them, and its sources."""
     docs_dir = work / "docs"
-    docs = write_docs(rendered.sites, docs_dir)
+    docs = write_docs(rendered.sites, docs_dir, rendered.content)
     config = mkdocs_config(root, rendered.content, rendered.sites, docs_dir, work / "site")
     return config, Sources(_frame(config), docs)
 
@@ -264,6 +288,8 @@ def build(
         run_mkdocs(config, cancelled=cancelled)
         out_dir = Path(config["site_dir"])
         postprocess(out_dir, config["site_url"], content.languages, content.source_language)
+        write_open_data(out_dir, content, today or local_today())  # /open-data/hsds/
+        write_calendars(out_dir, content, today or local_today())  # .../calendari/*.ics
         swap_in(out_dir, site_dir)
     return BuildResult(site_dir, len(sources.docs), content.codes, sources)
 

@@ -37,7 +37,8 @@
   }
 
   // Errors next to each field and, in the order of the page, in the summary at the top.
-  function showErrors(errors, general) {
+  function showErrors(errors, general, summaryLines) {
+    var lines = summaryLines || {};
     var summary = document.querySelector("[data-error-summary]");
     if (!summary) return;
     var list = summary.querySelector("ul");
@@ -46,11 +47,11 @@
     document.querySelectorAll("[data-field]").forEach(function (group) {
       var name = group.getAttribute("data-field");
       setError(group, errors[name]);
-      if (errors[name] && !listed[name]) addItem(list, errors[name], name);
+      if (errors[name] && !listed[name]) addItem(list, lines[name] || errors[name], name);
       listed[name] = true;
     });
     Object.keys(errors).forEach(function (name) {
-      if (!listed[name]) addItem(list, errors[name], name);
+      if (!listed[name]) addItem(list, lines[name] || errors[name], name);
     });
     if (general) addItem(list, general);
     summary.hidden = false;
@@ -80,11 +81,22 @@
       return response.json().then(function (body) {
         if (body.redirect) return location.assign(body.redirect);
         setBusy(form, false);
-        showErrors(body.errors || {}, body.error && body.error.message);
+        showErrors(body.errors || {}, body.error && body.error.message, body.summary);
       });
     }).catch(function () {
       form.submit(); // network trouble or an unexpected answer: let the browser do it
     });
+  });
+
+  // An error-summary link: the whole field (label, hint, error) just under the sticky
+  // header, then the control focused without scrolling it again.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    (target.closest("[data-field]") || target).scrollIntoView();
+    if (typeof target.focus === "function") target.focus({ preventScroll: true });
   });
 
   // Back from the next page (bfcache): the buttons must work again.

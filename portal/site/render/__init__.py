@@ -19,7 +19,7 @@ from .activities import (
 )
 from .context import Page, Renderer
 from .desks import desk_path, render_desk, render_desk_index
-from .easy import desk_facts, render_easy
+from .easy import desk_facts, grant_rules, render_easy
 from .grant import PATH as GRANT_PATH
 from .grant import render_grant
 from .pages import page_path, render_home, render_page
@@ -33,6 +33,7 @@ THEME_STRINGS = (
     "unreviewed_notice",
     "unreviewed_link",
     "legal_links",
+    "footer_help",
 )
 
 
@@ -138,7 +139,9 @@ def easy_pages(content: Content, lang: str, r) -> list[Page]:
         title = grant.title.get(lang)
         assert title is not None  # lang is the source language, whose text is required
         pages.append(
-            render_easy(renderer, grant, GRANT_PATH, title, renderer.rule_lines(grant.rules))
+            render_easy(
+                renderer, grant, GRANT_PATH, title, block=grant_rules(renderer, grant.rules)
+            )
         )
     pages += [
         render_easy(r(), p, page_path(p.id), p.title.get(lang))

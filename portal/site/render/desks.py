@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model.schedule import WEEKDAYS
+from ...urls import desk_calendar, poster, poster_name
 from .context import Page, Renderer
 from .easy import easy_link
 
@@ -32,7 +33,7 @@ def exceptions_list(r: Renderer, desk) -> str:
             else f"{r.s('extra_opening')} {r.hours(item.opens, item.closes)}"
         )
         reason = f" — {r.inline(item.reason)}" if item.reason else ""
-        lines.append(f"- **{r.date(item.date)}**: {what}{reason}")
+        lines.append(f"- **{r.date(item.date)}**{r.colon}{what}{reason}")
     return "\n".join(lines)
 
 
@@ -51,10 +52,23 @@ def contacts_list(r: Renderer, ids) -> str:
                 value = f"[{value}](tel:{value.replace(' ', '')})"
             elif contact.kind == "email":
                 value = f"[{value}](mailto:{value})"
-            lines.append(f"- {label}: {value}")
+            lines.append(f"- {label}{r.colon}{value}")
         else:
-            lines.append(f"- {label}: *{r.s('not_yet_available')}*")
+            lines.append(f"- {label}{r.colon}*{r.s('not_yet_available')}*")
     return "\n".join(lines)
+
+
+def calendar_link(r: Renderer, label: str, url: str) -> str:
+    """A link to an iCalendar feed (portal/site/calendars.py, written by the build); its
+    type tells the browser it is a calendar file before it is fetched."""
+    return f'[{label}]({url}){{ type="text/calendar" }}'
+
+
+def poster_link(r: Renderer, kind: str, item_id: str = "") -> str:
+    """The poster to print (portal/posters/), made by the forms service in Italian and the
+    page's language."""
+    url = poster(r.lang, poster_name(kind, item_id))
+    return f'[{r.s("poster_link")}]({url}){{ type="application/pdf" }}'
 
 
 def render_desk(r: Renderer, desk) -> Page:
@@ -62,23 +76,30 @@ def render_desk(r: Renderer, desk) -> Page:
     title = r.plain(desk.name)
     parts = [f"# {title}", easy_link(r, desk, here)]
     if desk.summary:
-        parts.append(r.block(desk.summary))
-    parts.append(f"## {r.s('where')}\n\n{r.desk_address(desk)}")
-    if desk.address and desk.address.note:
-        parts.append(r.block(desk.address.note))
-    parts.append(f"## {r.s('opening_hours')}\n\n{hours_table(r, desk)}")
+        parts.append(r.marked(desk, "summary", r.block(desk.summary)))
+    # The hours first, then the address: "when is it open" is what most people come for,
+    # and on a phone it must be on the first screen (tests/test_browser_layout.py).
+    hours = r.marked(desk, "schedule", hours_table(r, desk))
+    parts.append(f"## {r.s('opening_hours')}\n\n{hours}")
     note = validity(r, desk)
     if note:
         parts.append(note)
     parts.append(f"### {r.s('exceptions')}\n\n{exceptions_list(r, desk)}")
-    asks = "\n".join(f"- {r.inline(item)}" for item in desk.what_to_ask)
-    parts.append(f"## {r.s('what_to_ask')}\n\n{asks}")
-    if desk.roles:
-        roles = "\n".join(f"- {r.inline(r.content.roles[role].title)}" for role in desk.roles)
-        parts.append(f"## {r.s('who_you_find')}\n\n{roles}")
-    if desk.contacts:
-        parts.append(f"## {r.s('contacts')}\n\n{contacts_list(r, desk.contacts)}")
+    parts.append(calendar_link(r, r.s("calendar_add"), desk_calendar(r.lang, r.source, desk.id)))
+    parts.append(f"## {r.s('where')}\n\n{r.desk_address(desk)}")
+    if desk.address and desk.address.note:
+        parts.append(r.block(desk.address.note))
+    asks = "\n".join(
+        f"- {r.marked(desk, f'what_to_ask[{i}]', r.inline(item), inline=True)}"
+        for i, item in enumerate(desk.what_to_ask)
+    )
+    parts.append(f"## {r.s('what_to_ask')}\n\n{r.marked(desk, 'what_to_ask', asks, deeper=False)}")
+    roles = "\n".join(f"- {r.inline(r.content.roles[role].title)}" for role in desk.roles)
+    parts.append(r.section(desk, "roles", r.s("who_you_find"), roles))
+    contacts = contacts_list(r, desk.contacts)
+    parts.append(r.section(desk, "contacts", r.s("contacts"), contacts))
     parts.append(r.link("contributo-riscaldamento.md", r.s("heating_grant_link"), here))
+    parts.append(poster_link(r, "desk", desk.id))
     return r.page(here, title, "\n\n".join(parts), desk.updated)
 
 

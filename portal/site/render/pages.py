@@ -5,6 +5,7 @@ from __future__ import annotations
 from .context import Page, Renderer
 from .desks import desk_path
 from .easy import easy_link
+from .punctuation import WANTED
 
 
 def page_path(page_id: str) -> str:
@@ -20,24 +21,77 @@ def data_retention(r: Renderer) -> str:
         r.s("retention_audit_log", months=retention.audit_log_months),
         r.s("retention_not_eligible"),
     ]
-    return "\n".join(
-        [r.s("retention_intro"), ""]
-        + [f"- {item}" for item in items]
-        + ["", r.s("retention_proposal")]
+    pending = r.content.forms.pending("retention") is not None
+    settled = r.s("retention_proposal") if pending else r.s("retention_confirmed")
+    return "\n".join([r.s("retention_intro"), ""] + [f"- {item}" for item in items] + ["", settled])
+
+
+def _mark(r: Renderer, char: str) -> str:
+    """``char`` as this language's script writes it (Chinese "：", "（")."""
+    return WANTED.get(r.lang, {}).get(char, char)
+
+
+def in_list(label: str) -> str:
+    """A field's label inside a sentence's list: "Email" becomes "email", "ISEE" stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def form_notice(r: Renderer, name: str, form) -> str:
+    """What one online form collects, why, on which legal basis, who sees it, how long."""
+    heading = f"### {r.s(f'privacy_form_{name}')}"
+    if form.state != "open":
+        return f"{heading}\n\n{r.s('privacy_form_closed')}"
+    forms = r.content.forms
+    retention = forms.retention
+    keep = {
+        "pre_application": lambda: r.s(
+            "privacy_keep_pre_application", months=retention.pre_applications_months
+        ),
+        "registration": lambda: r.s(
+            "privacy_keep_registration", days=retention.registrations_days_after_event
+        ),
+    }[name]()
+    labels = [
+        r.s(f"privacy_label_{field}")
+        if f"privacy_label_{field}" in r.content.strings[r.source]
+        else r.s(f"form_label_{field}")
+        for field in form.collects
+    ]
+    facts = [
+        ("privacy_collects", r.join(labels[:1] + [in_list(label) for label in labels[1:]])),
+        ("privacy_purpose", r.inline(form.purpose)),
+        (
+            "privacy_legal_basis",
+            r.marked(
+                forms, f"online_forms.{name}.legal_basis", r.inline(form.legal_basis.text), True
+            ),
+        ),
+        ("privacy_seen_by", r.inline(form.seen_by)),
+        ("privacy_how_long", r.marked(forms, "retention", keep, inline=True)),
+    ]
+    colon = _mark(r, ":") if _mark(r, ":") != ":" else ": "
+    return heading + "\n\n" + "\n".join(f"- **{r.s(key)}**{colon}{text}" for key, text in facts)
+
+
+def online_forms(r: Renderer) -> str:
+    forms = r.content.forms.online_forms
+    return "\n\n".join(
+        form_notice(r, name, getattr(forms, name)) for name in ("pre_application", "registration")
     )
 
 
-GENERATED = {"data_retention": data_retention}
+GENERATED = {"data_retention": data_retention, "online_forms": online_forms}
 
 
 def render_page(r: Renderer, page) -> Page:
     title = r.plain(page.title)
     parts = [f"# {title}", easy_link(r, page, page_path(page.id))]
     if page.summary:
-        parts.append(r.block(page.summary))
-    for section in page.sections:
+        parts.append(r.marked(page, "summary", r.block(page.summary)))
+    for i, section in enumerate(page.sections):
         body = GENERATED[section.generated](r) if section.generated else r.block(section.body)
-        parts.append(f"## {r.plain(section.heading)}\n\n{body}")
+        # A section in to_confirm (sections[2], or its body) shows its text inside the marker.
+        parts.append(f"## {r.plain(section.heading)}\n\n{r.marked(page, f'sections[{i}]', body)}")
     return r.page(page_path(page.id), title, "\n\n".join(parts), page.updated)
 
 
@@ -66,7 +120,7 @@ def render_home(r: Renderer) -> Page:
     parts = [f"# {title}", r.s("home_intro"), f"## {r.s('desks_title')}"]
     for desk in r.content.desks.values():
         link = r.link(desk_path(desk.id), r.plain(desk.name), here)
-        parts.append(f"- **{link}**: {r.desk_hours(desk)} — {r.desk_address(desk)}")
+        parts.append(f"- **{link}**{r.colon}{r.desk_hours(desk)} — {r.desk_address(desk)}")
     cards = [
         f"-   **{r.link(path, label, here)}**\n\n    {text}" for path, label, text in home_links(r)
     ]

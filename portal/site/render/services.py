@@ -23,7 +23,8 @@ def service_path(service_id: str) -> str:
 
 def status_line(r: Renderer, status) -> str:
     label = r.s(f"status_{status.state}")
-    line = f'<p class="portal-status portal-status--{status.state}">{r.s("status")}: {label}</p>'
+    css = f"portal-status portal-status--{status.state}"
+    line = f'<p class="{css}">{r.s("status")}{r.colon}{label}</p>'
     if status.reason:
         line += "\n\n" + r.block(status.reason)
     return line
@@ -34,7 +35,7 @@ def where_to_go(r: Renderer, desk_ids, here: str) -> str:
     for desk_id in desk_ids:
         desk = r.content.desks[desk_id]
         name = r.link(desk_path(desk_id), r.plain(desk.name), here)
-        lines.append(f"- {name}: {r.desk_address(desk)} — {r.desk_hours(desk)}")
+        lines.append(f"- {name}{r.colon}{r.desk_address(desk)} — {r.desk_hours(desk)}")
     return "\n".join(lines)
 
 
@@ -48,25 +49,33 @@ def roles_list(r: Renderer, role_ids, here: str) -> str:
 def render_service(r: Renderer, service) -> Page:
     here = service_path(service.id)
     title = r.plain(service.title)
-    parts = [f"# {title}", r.block(service.summary), status_line(r, service.status)]
+    parts = [
+        f"# {title}",
+        r.marked(service, "summary", r.block(service.summary)),
+        r.marked(service, "status", status_line(r, service.status)),
+    ]
     for field, heading in SECTIONS:
-        text = getattr(service, field)
-        if text is not None:
-            parts.append(f"## {r.s(heading)}\n\n{r.block(text)}")
-    if service.desks:
-        parts.append(f"## {r.s('service_where')}\n\n{where_to_go(r, service.desks, here)}")
-    if service.roles:
-        parts.append(f"## {r.s('service_roles')}\n\n{roles_list(r, service.roles, here)}")
-    if service.contacts:
-        parts.append(f"## {r.s('contacts')}\n\n{contacts_list(r, service.contacts)}")
+        parts.append(r.section(service, field, r.s(heading), r.block(getattr(service, field))))
+    where = where_to_go(r, service.desks, here)
+    parts.append(r.section(service, "desks", r.s("service_where"), where))
+    roles = roles_list(r, service.roles, here)
+    parts.append(r.section(service, "roles", r.s("service_roles"), roles))
+    contacts = contacts_list(r, service.contacts)
+    parts.append(r.section(service, "contacts", r.s("contacts"), contacts))
     return r.page(here, title, "\n\n".join(parts), service.updated)
 
 
 def render_role(r: Renderer, role) -> str:
-    count = f" ({r.s('people_count', count=role.people)})" if role.people > 1 else ""
-    parts = [f"### {r.plain(role.title)}{count}", r.block(role.helps_with)]
-    if role.ask_about:
-        asks = "\n".join(f"- {r.inline(item)}" for item in role.ask_about)
+    count = r.paren(r.s("people_count", count=role.people)) if role.people > 1 else ""
+    count = r.marked(role, "people", count, inline=True)
+    heading = f"### {r.plain(role.title)} {count}".rstrip()
+    parts = [heading, r.marked(role, "helps_with", r.block(role.helps_with))]
+    if role.ask_about or role.pending("ask_about"):
+        asks = "\n".join(
+            f"- {r.marked(role, f'ask_about[{i}]', r.inline(item), inline=True)}"
+            for i, item in enumerate(role.ask_about)
+        )
+        asks = r.marked(role, "ask_about", asks, deeper=False)
         parts.append(f"{r.s('ask_about')}\n\n{asks}")
     return "\n\n".join(parts)
 
