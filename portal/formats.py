@@ -165,7 +165,12 @@ class Formats:
         pending = desk.pending("address") is not None  # the desk's to_confirm list
         return f"{line} ({self.s('to_be_confirmed')})" if pending else line
 
+    def opening_lines(self, desk) -> list[str]:
+        """'Wednesday 09:00–12:00', one per weekly opening (posters list them)."""
+        return [
+            f"{self.weekday(s.day)} {self.hours(s.opens, s.closes)}" for s in desk.schedule.week
+        ]
+
     def desk_hours(self, desk) -> str:
-        """'Wednesday 9:00 AM–12:00 PM' for lists, service pages and the forms."""
-        slots = sorted(desk.schedule.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens))
-        return "; ".join(f"{self.weekday(s.day)} {self.hours(s.opens, s.closes)}" for s in slots)
+        """The weekly openings on one line, for lists, service pages and the forms."""
+        return "; ".join(self.opening_lines(desk))

@@ -121,6 +121,12 @@ class Schedule:
             seen.add(item.date)
 
     @property
+    def week(self) -> list[Slot]:
+        """The weekly openings from Monday to Sunday, earliest first within a day: the
+        order every table, list, feed and poster shows them in."""
+        return sorted(self.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens))
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

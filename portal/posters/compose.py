@@ -19,7 +19,6 @@ from .. import urls
 from ..formats import Formats
 from ..markup import to_html, to_inline_html
 from ..model import Content, Text
-from ..model.schedule import WEEKDAYS
 
 MAX_EXTRA_LANGUAGES = 2  # beside Italian: three columns are as narrow as A4 allows
 CLOSURES_AHEAD = timedelta(days=60)  # the exceptions a poster printed today should show
@@ -154,7 +153,7 @@ class _Column(Formats):
             self._heading("where"),
             Markup("<p>{}</p>").format(self.desk_address(desk)),
             self._heading("opening_hours"),
-            self._items(self._weekly(desk)),
+            self._items(self.opening_lines(desk)),
         ]
         soon = [
             item
@@ -170,10 +169,6 @@ class _Column(Formats):
         path = urls.desk_page(self.lang, self.source, desk.id)
         parts.append(self._qr(path, "poster_scan"))
         return parts
-
-    def _weekly(self, desk) -> list[str]:
-        slots = sorted(desk.schedule.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens))
-        return [f"{self.weekday(s.day)} {self.hours(s.opens, s.closes)}" for s in slots]
 
     def _exception(self, item) -> Markup:
         what = (

@@ -239,8 +239,7 @@ def desk_feed(content: Content, desk, lang: str, today: date) -> bytes:
     horizon = date(max(today, first).year + 1, 12, 31)
     last = min(horizon, schedule.valid_until) if schedule.valid_until else horizon
     closed = {e.date for e in schedule.exceptions if e.kind == "closed"}
-    slots = sorted(schedule.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens))
-    for slot in slots:
+    for slot in schedule.week:
         days = _slot_days(slot.day, first, last)
         if not days:
             continue  # the schedule ends before this weekday comes

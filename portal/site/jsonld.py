@@ -61,7 +61,7 @@ def desk_office(content: Content, lang: str, desk) -> dict:
     schedule = known(desk, "schedule", desk.schedule)
     regular, special = [], []
     if schedule is not None:
-        for slot in sorted(schedule.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens)):
+        for slot in schedule.week:
             regular.append(
                 _clean(
                     {

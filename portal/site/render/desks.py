@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ...model.schedule import WEEKDAYS
-from ...urls import desk_calendar, poster, poster_name
+from ...urls import DESKS_FOLDER, desk_calendar, poster, poster_name
 from .context import Page, Renderer
 from .easy import easy_link
 
-FOLDER = "sportelli"
+FOLDER = DESKS_FOLDER
 
 
 def desk_path(desk_id: str) -> str:
@@ -15,9 +14,8 @@ def desk_path(desk_id: str) -> str:
 
 
 def hours_table(r: Renderer, desk) -> str:
-    slots = sorted(desk.schedule.weekly, key=lambda s: (WEEKDAYS.index(s.day), s.opens))
     rows = [f"| {r.s('day')} | {r.s('hours')} |", "| --- | --- |"]
-    rows += [f"| {r.weekday(s.day)} | {r.hours(s.opens, s.closes)} |" for s in slots]
+    rows += [f"| {r.weekday(s.day)} | {r.hours(s.opens, s.closes)} |" for s in desk.schedule.week]
     return "\n".join(rows)
 
 
