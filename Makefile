@@ -55,6 +55,7 @@ docs: install schema ## Regenerate docs/riferimento-campi.md from the content ty
 
 bench: install-test browser ## Page weight of a first visit per language vs the 150 KB budget (bench/README.md)
 	$(BIN)/python -m bench.weight
+	$(BIN)/python -m bench.script_size
 
 lighthouse: install browser bench/node_modules/.package-lock.json ## Lighthouse scores into bench/lighthouse-scores.json
 	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m bench.lighthouse

@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None, root: Path | str | None = None) 
     smtp.parse_url(app.config["PORTAL_SMTP_URL"])  # a malformed one stops the start, named
     db.init_app(app, Database(app.config["PORTAL_DATABASE_URL"], root, db.limits(app.config)))
     app.before_request(i18n.take_snapshot)  # one content version for the whole request
+    i18n.init_app(app)  # Italian in place of a missing translation is marked as Italian
     app.before_request(security.check_request)
     ratelimit.init_app(app)  # the per-client limits, right after the origin check
     app.before_request(requests.clean_request)  # no NUL or lone surrogate past here

@@ -10,14 +10,20 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from babel.dates import format_date, format_time, get_datetime_format, get_day_names
+from babel.dates import (
+    format_date,
+    format_time,
+    get_datetime_format,
+    get_day_names,
+    match_skeleton,
+)
 from babel.lists import format_list
 from babel.numbers import format_currency, get_currency_symbol
 
 from . import plurals
-from .model import Content
+from .model import Content, public_holidays
 from .model.amounts import PLACEHOLDER
-from .model.schedule import WEEKDAYS
+from .model.schedule import WEEKDAYS, Closure, Opening
 
 # Every language shows the 24-hour clock of Italian notice boards (CLDR's short time is
 # "2:00 PM" in English, Bengali and Urdu, "2:00 m.d." in Albanian): a resident who reads two
@@ -174,3 +180,69 @@ class Formats:
     def desk_hours(self, desk) -> str:
         """The weekly openings on one line, for lists, service pages and the forms."""
         return "; ".join(self.opening_lines(desk))
+
+    # --- next openings: the site's badge and list, the forms at request time -------------
+    def day_soon(self, day: dt.date) -> str:
+        """A day in the coming weeks, without its year: "mercoledì 2 dicembre",
+        "Wednesday, December 2": CLDR's pattern for weekday, day and month, with the weekday
+        and month written out (some languages' patterns abbreviate them, which reads badly
+        aloud)."""
+        skeletons = self.locale.datetime_skeletons
+        pattern = str(skeletons[match_skeleton("MMMMEd", skeletons)])
+        pattern = re.sub(r"(?<!M)MMM(?!M)", "MMMM", re.sub(r"E+|c+", "EEEE", pattern))
+        return format_date(day, pattern, locale=self.locale)
+
+    def opening_when(self, opening: Opening) -> str:
+        """ "mercoledì 2 dicembre, 09:00–12:00"."""
+        return self.at(self.day_soon(opening.day), self.hours(opening.opens, opening.closes))
+
+    def open_now(self, opening: Opening) -> str:
+        return self.s("open_now_until", time=self.time(opening.closes))
+
+    def closure_line(self, closure: Closure) -> str:
+        """ "martedì 8 dicembre: chiuso (giorno festivo: Immacolata Concezione)", or the
+        closure's announced reason in brackets."""
+        line = f"{self.day_soon(closure.day)}{self.colon}{self.s('closed')}"
+        why = ""
+        if closure.calendar is not None:
+            name = public_holidays.holiday_name(closure.calendar, closure.day, self.lang)
+            named = public_holidays.LANGUAGES.get(self.lang) is not None
+            why = self.s("public_holiday")
+            if name:
+                why += self.colon + (name if named else self.in_source_language(name))
+        elif closure.reason is not None:
+            why = self.inline_text(closure.reason)
+        if not why:
+            return line
+        return f"{line}{'' if self.lang.startswith('zh') else ' '}{self.paren(why)}"
+
+    def inline_text(self, text) -> str:
+        """A content text in this language, else Italian (the site's Renderer marks the
+        Italian one)."""
+        return self.fill(text.resolve(self.lang, self.source)[0])
+
+    def in_source_language(self, text: str) -> str:
+        """Words left in Italian inside this language's sentence (the Renderer marks them
+        lang="it" dir="ltr")."""
+        return text
+
+    def next_openings_lines(self, desk, now: dt.datetime, count: int = 1) -> list[str]:
+        """What the forms say of a desk at request time: "Open now, until 12:00" or "Next
+        opening: …", then the next ``count`` openings and the closures before them."""
+        agenda = desk.schedule.agenda(now, count)
+        openings = [item for item in agenda if isinstance(item, Opening)]
+        if not openings:
+            return []
+        first = openings[0]
+        start, _ = first.span(desk.schedule.zone)
+        lines = [
+            self.open_now(first)
+            if start <= now
+            else self.s("next_opening", when=self.opening_when(first))
+        ]
+        for item in agenda:
+            if isinstance(item, Closure):
+                lines.append(self.closure_line(item))
+            elif count > 1:
+                lines.append(self.opening_when(item))
+        return lines

@@ -27,6 +27,17 @@ EXTENSIONS: tuple[tuple[str, dict], ...] = (
 LIST_ITEM = re.compile(r"^(\s{0,3})([-*+]|\d+[.)])\s")
 
 
+def language_attrs(lang: str, direction: str, page_direction: str) -> str:
+    """The HTML attributes of a text in ``lang`` shown on a page in another language (the
+    Italian original in place of a missing translation): its language, for screen readers
+    and hyphenation, and, on a page that runs the other way, its direction, else its full
+    stops and brackets land on the wrong side of the line. The site and the forms service
+    both mark such texts with these."""
+    if direction != page_direction:
+        return f'lang="{lang}" dir="{direction}"'
+    return f'lang="{lang}"'
+
+
 def mkdocs_extensions() -> list:
     """The list for mkdocs.yml's ``markdown_extensions``."""
     return [{name: dict(options)} if options else name for name, options in EXTENSIONS]

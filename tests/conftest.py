@@ -3,6 +3,8 @@
 - ``project``: a fresh copy of the shipped content for one test, free to edit;
 - ``shared_content``: one read-only copy for the whole session, with the test event
   "assemblea" (the forms service tests that do not change content run on it);
+- ``shipped_site``: the shipped content built once for the whole run (every worker),
+  read-only, for the tests that only read what a build writes;
 - ``database_url``: a new, empty database for each test, on SQLite and on PostgreSQL (the
   PostgreSQL runs carry the ``postgresql`` marker: ``-m "not postgresql"`` keeps SQLite only);
 - ``service`` / ``client``: a real forms service app on that database;
@@ -11,22 +13,37 @@
   session, read-only (a test that changes content builds its own copy).
 
 A test that needs something absent (Chromium, PostgreSQL, Redis) fails, never skips.
+
+Two costs are cut for the tests only, in the pytest processes (servers started as
+subprocesses keep the real ones), without changing what is computed:
+
+- ``portal.plurals.needed`` (the CLDR plural categories of a language, found by evaluating
+  1000 numbers) is memoized per language: it was 85 % of every content load, and every
+  forms service app, ``check`` and build loads the content;
+- argon2id hashes staff passwords with the smallest parameters (``cheap_argon2``): the
+  library's recommended ones (64 MiB, 3 passes) took 0.1 to 1 s a hash, and a staff test
+  hashes and verifies four times. tests/test_staff.py checks the real parameters.
 """
 
 from __future__ import annotations
 
+import fcntl
+import functools
+import json
 import os
 import textwrap
 import typing
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+import portal.model.loader
+from portal import plurals
 from portal.model import Problems, check
 from portal.model.fields import field_names
 from portal.model.kinds import nested_group
@@ -38,7 +55,12 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("PORTAL_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
+# A pure function of the language, asked again for every language at every load; memoized
+# here, at import, so that the test modules' own loads during collection gain too.
+portal.model.loader.needed = functools.cache(plurals.needed)
 
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items) -> None:
     """Markers for the tests that need an outside service, so a run can leave them out
     (``make test-fast`` does: ``-m "not postgresql and not redis"``):
@@ -47,6 +69,15 @@ def pytest_collection_modifyitems(items) -> None:
       ``backend_url`` in test_concurrency.py);
     - ``redis``: every test on the shared Redis database (fixture ``redis_db``); each one
       empties it, so they must not run at the same time in parallel processes.
+
+    And the pytest-xdist group of each test, for ``--dist loadgroup`` (``make test``): a test
+    in no group goes to whichever worker is free; a group runs whole on one worker.
+
+    - "redis": the Redis tests, one after the other (see above);
+    - "shared_portal": every test on the session's ``shared_portal`` (the browser tests,
+      mostly), so that it is built and served once, not once per worker;
+    - the test's file, when it uses a fixture of module scope (a real build, most often), so
+      that the module's fixture is made once.
     """
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -54,6 +85,96 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.postgresql)
         if "redis_db" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.redis)
+        group = xdist_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def xdist_group(item) -> str | None:
+    names = getattr(item, "fixturenames", ())
+    if "redis_db" in names:
+        return "redis"
+    if "shared_portal" in names:
+        return "shared_portal"
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info is not None else ()
+    if any(defs and defs[-1].scope in ("module", "class") for defs in definitions):
+        return item.nodeid.split("::")[0]
+    return None
+
+
+# --- the groups reach pytest-xdist's controller ----------------------------------------------
+# pytest-xdist 3.8 tells its controller a test's group by appending "@group" to the test's
+# ``_nodeid`` in the worker; pytest 9 builds the node id from another attribute, so the
+# suffix never arrives and ``--dist loadgroup`` quietly runs as ``--dist load``. Instead, each
+# worker writes the groups it collected to a file named by the controller, and the controller
+# schedules with them (``GroupScheduling``): the same units as loadgroup, largest first.
+
+GROUPS_FILE = "PORTAL_TEST_XDIST_GROUPS"
+
+
+def pytest_configure(config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.getoption("dist", "no") != "loadgroup":
+        return
+    import tempfile
+
+    # Set before the workers start, so they inherit it.
+    handle, path = tempfile.mkstemp(prefix="portal-xdist-groups-", suffix=".json")
+    os.close(handle)
+    os.environ[GROUPS_FILE] = path
+    config.add_cleanup(lambda: Path(path).unlink(missing_ok=True))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist tells the controller it has collected
+def pytest_collection_finish(session) -> None:
+    path = os.environ.get(GROUPS_FILE)
+    if not path or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    groups = {}
+    for item in session.items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is not None:
+            groups[item.nodeid] = str(mark.args[0])
+    temporary = f"{path}.{os.environ['PYTEST_XDIST_WORKER']}"
+    Path(temporary).write_text(json.dumps(groups), encoding="utf-8")
+    os.replace(temporary, path)  # every worker collects the same tests: any one will do
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown with -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist", "no") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
+
+    class GroupScheduling(LoadScopeScheduling):
+        """loadgroup's work units, read from the workers' file: a group whole, on one
+        worker; a test in no group, alone."""
+
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:  # asked first once every worker has collected
+                text = Path(os.environ[GROUPS_FILE]).read_text("utf-8")
+                self.groups = json.loads(text or "{}")
+            return self.groups.get(nodeid, nodeid)
+
+    return GroupScheduling(config, log)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_argon2():
+    """Staff passwords hashed with argon2id at its cheapest (1 pass, 8 KiB) in this process,
+    unknown names verified against a hash made the same way; yields the real hasher."""
+    from argon2 import PasswordHasher
+
+    from forms_service.domain import staff
+
+    real = staff._hasher
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staff, "_hasher", cheap)
+        patch.setattr(staff, "_DUMMY_HASH", cheap.hash("a password nobody has"))
+        yield real
 
 
 # --- content -------------------------------------------------------------------------------
@@ -72,6 +193,41 @@ def shared_content(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("shared-content"))
     add_event(root)
     return root
+
+
+SHIPPED_DAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory) -> Path:
+    """The shipped content (the checkout itself) built for ``SHIPPED_DAY``, once for the
+    whole run, for the tests that only read the built files. Under pytest-xdist the first
+    worker that needs it builds it in the run's shared temporary folder while the others
+    wait on a lock; a failed build is tried again by the next one. Read-only."""
+    from portal.site.build import build
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # not under pytest-xdist
+        out = tmp_path_factory.mktemp("shipped") / "site"
+        build(ROOT, out, today=SHIPPED_DAY)
+        return out
+    shared = tmp_path_factory.getbasetemp().parent  # one per run, shared by the workers
+    out, done = shared / "shipped" / "site", shared / "shipped.done"
+    with (shared / "shipped.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            build(ROOT, out, today=SHIPPED_DAY)
+            done.touch()
+    return out
+
+
+@pytest.fixture(scope="session")
+def shared_model(shared_content):
+    """``shared_content`` loaded once: its content model, frozen values, for the forms service
+    apps made on it (``service``), as each would load it. The service still checks the files
+    for edits, and loads them again should one happen."""
+    from portal.model import load
+
+    return load(shared_content)
 
 
 def write(root: Path, relative: str, text: str) -> Path:
@@ -187,9 +343,18 @@ def service(request, database_url):
     if "project" in request.fixturenames:
         root = request.getfixturevalue("project")
         add_event(root)
+        app = service_app(root, database_url)
     else:
         root = request.getfixturevalue("shared_content")
-    app = service_app(root, database_url)
+        model = request.getfixturevalue("shared_model")
+        with pytest.MonkeyPatch.context() as patch:  # the files are the same: so is the model
+            patch.setattr("forms_service.content.load", lambda path: model)
+            app = service_app(root, database_url)
+    if "project" in request.fixturenames:
+        # The test may edit its content after the app is made: the service notices an edit
+        # at most ``check_every`` (2) seconds later; here at the next request, so that no
+        # test depends on how long making the app took.
+        app.extensions["portal_content"].check_every = 0
     yield app
     app.extensions["portal_db"].close()  # the pooled connections, before the schema goes
 

@@ -16,7 +16,7 @@ from babel import Locale
 from portal.formats import Formats
 from portal.model import ContentError, load
 from portal.model.amounts import HAND_TYPED
-from portal.site.build import build, render
+from portal.site.build import render
 from portal.site.render.punctuation import findings
 
 from .conftest import problems_of
@@ -133,22 +133,21 @@ def test_a_ui_string_may_cite_an_amount(project):
 
 def test_an_ascii_full_stop_in_a_chinese_text_stops_the_build_at_its_line(project, tmp_path):
     grant = "content/heating-grant.yml"
-    _replace(project, grant, "需要多长时间：待确认。", "需要多长时间：待确认.")
+    _replace(project, grant, "并核对文件。", "并核对文件.")
     with pytest.raises(ContentError) as caught:
         render(project, date(2026, 11, 22))
     [problem] = caught.value.problems
-    assert (problem.file, problem.line) == (grant, _line_of(project, grant, "待确认."))
+    assert (problem.file, problem.line) == (grant, _line_of(project, grant, "核对文件."))
     assert "«。»" in problem.message("it")
 
 
 # --- a real build of every language -----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("built") / "site"
-    build(ROOT, out, today=date(2026, 11, 22))
-    return out
+@pytest.fixture
+def site(shipped_site) -> Path:
+    """The shipped content built on 2026-11-22, once for the run (conftest.py), read-only."""
+    return shipped_site
 
 
 def _page_text(page: Path) -> str:

@@ -988,3 +988,60 @@ def test_cancelling_a_waitlisted_registration_lets_the_next_one_move_up(client):
     assert response.get_json()["promoted"] == 1
     assert status_of(client, c) == "confirmed"
     assert client.get("/api/events/assemblea").get_json()["places_left"] == 0
+
+
+# --- each text says its language: the one asked for, or Italian where it is missing --------
+
+SHIPPED_STRINGS = load(ROOT).strings
+
+
+def drop_strings(root, lang: str, *keys: str) -> None:
+    """Take UI strings out of ``lang``'s file, as if their translation were still missing."""
+    path = root / f"site_config/strings/{lang}.yml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(tuple(f"{key}:" for key in keys))]
+    assert len(kept) == len(lines) - len(keys)
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_every_text_says_its_language(client):
+    """The event "assemblea" has an Italian and an English title only: in Arabic its title is
+    the Italian one, and says so; everything translated says it is Arabic."""
+    event = client.get("/api/events/assemblea?lang=ar").get_json()
+    assert (event["title"], event["title_lang"]) == ("Assemblea di condominio", "it")
+    english = client.get("/api/events/assemblea?lang=en").get_json()
+    assert (english["title"], english["title_lang"]) == ("Building meeting", "en")
+    unknown = client.get("/api/events/nessuno?lang=ar").get_json()["error"]
+    assert unknown == {
+        "code": "event_unknown",
+        "message": SHIPPED_STRINGS["ar"]["error_event_unknown"],
+        "lang": "ar",
+    }
+    invalid = client.post(ELIGIBILITY, json={"lang": "ar"}).get_json()
+    assert invalid["errors"] and invalid["errors_lang"] == {k: "ar" for k in invalid["errors"]}
+    below = client.post(ELIGIBILITY, json={**QUESTION, "isee": "9000", "lang": "ar"}).get_json()
+    assert [r["lang"] for r in below["reasons"]] == ["ar"]
+    received = client.post(PRE_APPLICATIONS, json={**PRE_APPLICATION, "lang": "ar"}).get_json()
+    assert received["next_steps_lang"] == "ar" and received["desk"]["name_lang"] == "ar"
+    assert received["documents_lang"] == ["ar"] * len(received["documents"])
+    signed_up = client.post(REGISTER + "?lang=ar", json=PERSON).get_json()
+    assert signed_up["message"] == SHIPPED_STRINGS["ar"]["registration_confirmed"]
+    assert signed_up["message_lang"] == "ar"
+
+
+def test_a_message_missing_in_the_language_comes_in_italian_and_says_so(make_app, project):
+    drop_strings(project, "ar", "error_event_unknown", "registration_confirmed", "error_required")
+    add_event(project)
+    client = make_app().test_client()
+    italian = SHIPPED_STRINGS["it"]
+    unknown = client.get("/api/events/nessuno?lang=ar").get_json()["error"]
+    assert (unknown["message"], unknown["lang"]) == (italian["error_event_unknown"], "it")
+    signed_up = client.post(REGISTER + "?lang=ar", json=PERSON).get_json()
+    assert (signed_up["message"], signed_up["message_lang"]) == (
+        italian["registration_confirmed"],
+        "it",
+    )
+    invalid = client.post(REGISTER + "?lang=ar", json={**PERSON, "full_name": ""}).get_json()
+    assert invalid["errors"]["full_name"] == italian["error_required"]
+    assert invalid["errors_lang"]["full_name"] == "it"
+    assert client.get("/api/events/nessuno?lang=en").get_json()["error"]["lang"] == "en"

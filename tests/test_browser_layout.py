@@ -4,9 +4,10 @@ without JavaScript, in every language, on the session's shared `portal serve`.
 - no page scrolls sideways (the language menu, hidden by script otherwise, once stuck out
   by 38 px and cut off the start of every right-to-left line);
 - the language menu shows all eleven languages;
-- a desk's hours are on the first screen (360×740), "not checked" notice included;
+- a desk's next opening is on the first screen (360×740), "not checked" notice included;
 - the easy-Italian pages' switcher keeps the reader on the same page; the home page's
-  title names the site once; Italian fallback on right-to-left pages reads left to right.
+  title names the site once; Italian fallback on right-to-left pages reads left to right;
+- the header shows the whole site name, not cut with "…".
 """
 
 from __future__ import annotations
@@ -147,7 +148,8 @@ def test_a_desks_hours_are_on_the_first_screen_in_every_language(browser, base, 
     for lang in CODES:
         for desk in DESKS:
             page.goto(site_url(base, lang, f"sportelli/{desk}/"))
-            hours = page.locator(".md-content table").first
+            # The answer: the "open now / next opening" badge and the next opening listed.
+            hours = page.locator(".md-content div.portal-openings li:not([hidden])").first
             bottom = hours.evaluate("t => t.getBoundingClientRect().bottom")
             if bottom > 740:
                 below[page.url] = round(bottom)
@@ -212,3 +214,23 @@ def test_italian_fallback_reads_left_to_right_on_right_to_left_pages(browser, ba
     assert original.count() == 1 and original.get_attribute("lang") is None
     assert page.locator("a.md-select__link[lang]").count() == len(CODES)  # names, own lang
     page.close()
+
+
+@JS
+@pytest.mark.parametrize("lang", ["it", "ar", "uk", "bn"])
+def test_the_header_shows_the_whole_site_name_on_a_phone(browser, base, javascript, lang):
+    """Material cut the site's name with "…" at 360 px ("…vere SAP Bergamo" in Arabic): it
+    wraps now, in smaller type, and is whole; the bar keeps its height (2.4rem)."""
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    page.goto(site_url(base, lang, "sportelli/celadina/"))
+    name = page.locator(".md-header__topic:first-child .md-ellipsis")
+    assert " ".join(name.inner_text().split()) == load(ROOT).strings[lang]["site_name"]
+    width, shown, height, room = name.evaluate(
+        "e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]"
+    )
+    assert width <= shown and height <= room, (width, shown, height, room)
+    assert page.locator(".md-header").evaluate("e => e.getBoundingClientRect().height") < 49
+    context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path, PurePosixPath
 
@@ -43,12 +44,10 @@ DESKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The shipped content built once for the module's read-only tests."""
-    out = tmp_path_factory.mktemp("built") / "site"
-    build(ROOT, out, today=date(2026, 11, 22))
-    return out
+@pytest.fixture
+def site(shipped_site) -> Path:
+    """The shipped content built on 2026-11-22, once for the run (conftest.py), read-only."""
+    return shipped_site
 
 
 def html_pages(site: Path):
@@ -69,11 +68,13 @@ def test_desk_pages_hold_exact_days_and_hours_in_both_languages(site):
 
 def test_desk_index_lists_all_three_desks(site):
     rows = table_rows((site / "sportelli/index.html").read_text(encoding="utf-8"))
-    assert [row[2] for row in rows[1:]] == [
+    # The weekly hours, then the next opening (render/openings.py, tests/test_openings.py).
+    assert [row[2].partition("Prossima apertura")[0] for row in rows[1:]] == [
         "mercoledì 09:00–12:00",
         "martedì 09:00–12:00",
         "giovedì 14:00–17:00",
     ]
+    assert all("Prossima apertura: " in row[2] for row in rows[1:])
 
 
 def _resolve(site: Path, page: Path, href: str) -> Path:
@@ -199,9 +200,9 @@ def test_changed_rule_reaches_the_page_without_code_changes(project, tmp_path):
     assert "15.500\xa0€" in html
 
 
-def test_broken_content_leaves_the_built_site_untouched(project, tmp_path):
+def test_broken_content_leaves_the_built_site_untouched(project, tmp_path, shipped_site):
     site = tmp_path / "site"
-    build(project, site, today=date(2026, 11, 22))
+    shutil.copytree(shipped_site, site)  # a built site of the same content, as built before
     before = tree_digest(site)
     write(
         project,
@@ -217,9 +218,9 @@ def test_broken_content_leaves_the_built_site_untouched(project, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]  # no leftovers
 
 
-def test_mkdocs_failure_leaves_the_built_site_untouched(project, tmp_path):
+def test_mkdocs_failure_leaves_the_built_site_untouched(project, tmp_path, shipped_site):
     site = tmp_path / "site"
-    build(project, site, today=date(2026, 11, 22))
+    shutil.copytree(shipped_site, site)  # a built site of the same content, as built before
     before = tree_digest(site)
     rules = project / "content/pages/regole.yml"
     text = rules.read_text(encoding="utf-8")

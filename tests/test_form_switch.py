@@ -214,6 +214,7 @@ def test_a_closed_pre_application_says_so_everywhere_and_stores_nothing(app, pro
     assert api.json["error"] == {
         "code": "form_closed",
         "message": strings("uk").s("error_form_closed"),
+        "lang": "uk",
     }
     assert count(app, "pre_applications") == 0
     # Open again: the same request is taken, with no restart.
@@ -246,6 +247,7 @@ def test_a_closed_sign_up_says_so_and_stores_nothing(app, project):
     assert api.json["error"] == {
         "code": "form_closed",
         "message": strings("zh").s("error_form_closed"),
+        "lang": "zh",
     }
     assert count(app, "registrations") == 0
     switch(project, "registration", "open")

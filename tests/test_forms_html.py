@@ -11,6 +11,7 @@ import html
 import json
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from babel.dates import format_date
@@ -524,7 +525,9 @@ def test_javascript_gets_json_errors_and_redirects(client, service):
     # The summary's lines come too, as on the page without JavaScript.
     assert wrong.get_json() == {
         "errors": {"isee": message},
+        "errors_lang": {"isee": "it"},  # the language of each message
         "summary": {"isee": message},  # it names the ISEE already
+        "summary_lang": {"isee": "it"},
     }
     right = answer(client, "it", "isee", {"isee": "12.345,67"}, headers=JSON)
     assert right.get_json() == {"redirect": url("it", "dati")}
@@ -976,3 +979,62 @@ def test_staff_forms_name_the_fields_in_the_summary(service):
     assert lines["#heating"] == "Scegli una risposta per «Riscaldamento»."
     assert lines["#tenancy_start"] == "Compila «Assegnatario dal»: serve per andare avanti."
     assert len(set(lines.values())) == len(lines)  # no line says the same as another
+
+
+# --- Italian in place of a missing translation says so ------------------------------------------
+
+
+class _Attributes(HTMLParser):
+    """Every attribute value of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.values += [value or "" for _name, value in attrs]
+
+
+def test_italian_in_place_of_a_missing_translation_is_marked(make_app, project):
+    """As on the site: a text shown in Italian because its translation is missing says so,
+    lang="it", with dir="ltr" on a right-to-left page, in the page and in forms.js's JSON; the
+    event "assemblea" has no Arabic title. Never inside an attribute or the <title>."""
+    missing = ("form_grant_title", "form_event_page_link", "error_required_field")
+    for lang in ("ar", "fr"):
+        path = project / f"site_config/strings/{lang}.yml"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text(
+            "".join(line for line in lines if not line.startswith(tuple(f"{k}:" for k in missing))),
+            encoding="utf-8",
+        )
+    add_event(project)
+    client = make_app().test_client()
+    italian = "Pre-domanda per il contributo per il riscaldamento"
+    start = client.get(url("ar")).get_data(as_text=True)
+    assert f'<h1><span lang="it" dir="ltr">{italian}</span></h1>' in start
+    assert f"<title>{italian} – " in start  # the <title> holds text only
+    french = client.get(url("fr")).get_data(as_text=True)
+    assert f'<h1><span lang="it">{italian}</span></h1>' in french  # same direction: lang only
+    event = client.get("/moduli/ar/eventi/assemblea/").get_data(as_text=True)
+    heading = matched(r"<h1>(.*?)</h1>", event, 1)  # Arabic words, the Italian title marked
+    assert heading.endswith('<span lang="it" dir="ltr">Assemblea di condominio</span>')
+    assert not heading.startswith("<span")
+    assert re.search(r'<a href="[^"]+"><span lang="it" dir="ltr">Leggi tutto', event)
+    english = client.get("/moduli/en/eventi/assemblea/").get_data(as_text=True)
+    assert "<span lang=" not in english  # nothing fell back
+    for page in (start, french, event):
+        parser = _Attributes()
+        parser.feed(page)
+        assert not [value for value in parser.values if "<" in value]
+    # A field's error that fell back: marked in the page, and its language in forms.js's JSON.
+    posted = client.post("/moduli/ar/eventi/assemblea/", data={"website": ""})
+    assert posted.status_code == 422
+    assert re.search(
+        r'<span data-message><span lang="it" dir="ltr">Compila «[^»]+»', text(posted)
+    ), text(posted)
+    body = client.post("/moduli/ar/eventi/assemblea/", data={"website": ""}, headers=JSON)
+    answer = body.get_json()
+    assert (
+        answer["errors_lang"]["full_name"] == "it" and answer["summary_lang"]["full_name"] == "it"
+    )
+    assert answer["errors_lang"]["consent"] == "ar"  # translated: Arabic

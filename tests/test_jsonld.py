@@ -89,7 +89,17 @@ def test_desks_are_government_offices_with_opening_hours(site):
                 "closes": "12:00",
             }
         ]
-        closed, extra = office["specialOpeningHoursSpecification"]
+        special = office["specialOpeningHoursSpecification"]
+        by_day = {item["validFrom"]: item for item in special}
+        closed, extra = by_day["2026-12-23"], by_day["2026-12-30"]
+        assert [item["validFrom"] for item in special] == sorted(by_day)
+        # Celadina opens on Wednesdays: the public holidays of the coming year that fall on
+        # one are closed too, named (the model's rule, from the holidays library).
+        holidays = [item for day, item in by_day.items() if day not in ("2026-12-23", "2026-12-30")]
+        assert "2027-01-06" in by_day and "2027-08-26" not in by_day  # a Thursday in 2027
+        assert all((h["opens"], h["closes"]) == ("00:00", "00:00") for h in holidays)
+        if lang == "it":
+            assert "Epifania" in by_day["2027-01-06"]["description"]
         assert (closed["validFrom"], closed["validThrough"]) == ("2026-12-23", "2026-12-23")
         assert (closed["opens"], closed["closes"]) == ("00:00", "00:00")  # closed all day
         assert closed["description"] == "Chiuso per le feste"  # Italian where untranslated

@@ -289,11 +289,10 @@ def _assert_marked(site: Path, content) -> int:
     return checked
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("built") / "site"
-    build(ROOT, out, today=date(2026, 11, 22))
-    return out
+@pytest.fixture
+def site(shipped_site) -> Path:
+    """The shipped content built on 2026-11-22, once for the run (conftest.py), read-only."""
+    return shipped_site
 
 
 def test_shipped_pages_mark_everything_to_be_confirmed(site):
@@ -304,6 +303,90 @@ def test_shipped_pages_mark_everything_to_be_confirmed(site):
         html = _html_path(site, code, desk_path("celadina")).read_text(encoding="utf-8")
         assert f'data-pending="roles">{marker[code]}</span>' in html
         assert content.strings[code]["pending_help"].split(" ")[0] in html
+
+
+# --- never in words: what is not known is data, shown by the marker -------------------------
+
+# The ways texts used to say "to be confirmed" in words, besides each language's own words for
+# the marker (its strings to_be_confirmed and pending_badge): "urmează să fie confirmată",
+# "ще має підтвердити", "待Comune di Bergamo确认".
+SAID_IN_WORDS = {
+    "ro": (r"urmează să fie confirmat",),
+    "uk": (r"ще ма(?:є|ють) підтвердити",),
+    "zh": (r"待[^。：]{0,30}确认",),
+}
+
+
+def _in_words(content, lang: str) -> re.Pattern:
+    strings = content.strings[lang]
+    words = {strings[key].casefold() for key in ("to_be_confirmed", "pending_badge")}
+    return re.compile("|".join([*map(re.escape, sorted(words)), *SAID_IN_WORDS.get(lang, ())]))
+
+
+def _says_it(pattern: re.Pattern, text: str | dict) -> bool:
+    if isinstance(text, dict):  # one form per plural category
+        text = " ".join(text.values())
+    return bool(pattern.search(" ".join(text.replace("**", "").casefold().split())))
+
+
+class _Unmarked(_Article):
+    """The article's text outside the markers, the line under the page that explains them
+    counted as one of them."""
+
+    def handle_starttag(self, tag, attrs):
+        if ("class", "portal-tbc-help") in attrs:
+            attrs = [*attrs, ("data-pending", "help")]
+        super().handle_starttag(tag, attrs)
+
+
+def test_no_text_says_to_be_confirmed_in_words_in_any_language():
+    """What is not known is a to_confirm entry or a contact not yet available, which the page
+    shows with its marker and `portal pending` lists: never words in a text, which neither
+    the marker nor the list would know about."""
+    content = load(ROOT)
+    said = {lang: _in_words(content, lang) for lang in content.codes}
+    for lang, phrase in [
+        ("it", "Contatti: **da confermare**."),
+        ("ro", "Adresa **urmează să fie confirmată**."),
+        ("uk", "Ліцензію ще має підтвердити Comune."),
+        ("zh", "许可协议**待Comune di Bergamo确认**。"),
+        ("ar", "البريد الإلكتروني: **بانتظار التأكيد**."),
+    ]:
+        assert _says_it(said[lang], phrase), (lang, phrase)  # the check sees what it must
+    found = [
+        f"{file}: {field} ({lang})"
+        for file, field, text, _mark in content.texts
+        if not file.startswith("site_config/strings/")  # the interface's own words: the marker's
+        for lang, value in text.values.items()
+        if _says_it(said[lang], value)
+    ]
+    found += [  # the italiano semplice pages
+        f"{item.id}: easy"
+        for item in _items(content)
+        if getattr(item, "easy", None) and _says_it(said[content.source_language], item.easy)
+    ]
+    assert found == [], "say it with to_confirm or a contact's status, not in words"
+
+
+def test_no_page_says_to_be_confirmed_in_words_outside_a_marker(site):
+    """The same on every built page, in its language: the words appear only in a marker and
+    in the line under the page that explains it."""
+    content = load(ROOT)
+    checked = 0
+    for lang in content.codes:
+        folder = site if lang == content.source_language else site / lang
+        said = _in_words(content, lang)
+        for page in sorted(folder.rglob("index.html")):
+            if lang == content.source_language and page.relative_to(site).parts[0] in (
+                content.codes
+            ):
+                continue  # another language's page
+            parser = _Unmarked()
+            parser.feed(page.read_text(encoding="utf-8"))
+            outside = " ".join(parser.outside)
+            assert not _says_it(said, outside), f"{page.relative_to(site)} says it in words"
+            checked += 1
+    assert checked > 20 * len(content.codes)
 
 
 def test_courses_are_not_active_while_their_dates_are_to_be_confirmed(site):

@@ -53,15 +53,15 @@ def test_live_preview_rebuilds_reports_errors_and_keeps_serving(project):
         assert code == 200 and "Sportello Celadina Nord" in html  # the last good site stays
 
 
-def test_static_serving_behaves_like_a_web_server(project):
-    with running_portal(project, "--no-watch") as base:
-        assert get(f"{base}/")[0] == 200
-        code, headers, _ = get(f"{base}/en/sportelli/celadina")
-        assert code == 301 and headers["Location"] == "/en/sportelli/celadina/"
-        code, _, html = get(f"{base}/non-esiste/")
-        assert code == 404 and "<html" in html
-        assert get(f"{base}/__portal/status")[0] == 404  # no preview endpoints without --watch
-        assert get(f"{base}/../../etc/passwd")[0] == 404
+def test_static_serving_behaves_like_a_web_server(base):
+    """On the session's shared ``portal serve --no-watch`` (conftest.py), read only."""
+    assert get(f"{base}/")[0] == 200
+    code, headers, _ = get(f"{base}/en/sportelli/celadina")
+    assert code == 301 and headers["Location"] == "/en/sportelli/celadina/"
+    code, _, html = get(f"{base}/non-esiste/")
+    assert code == 404 and "<html" in html
+    assert get(f"{base}/__portal/status")[0] == 404  # no preview endpoints without --watch
+    assert get(f"{base}/../../etc/passwd")[0] == 404
 
 
 DESK = "sportelli/celadina/"

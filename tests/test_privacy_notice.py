@@ -18,6 +18,7 @@ from portal.model import load
 from portal.site.render.context import Renderer
 from portal.site.render.pages import render_page
 
+from .conftest import only_problem
 from .helpers import ROOT
 
 SHIPPED = load(ROOT)  # loading takes a while: once for the module's read-only tests
@@ -149,3 +150,58 @@ def test_what_the_notice_lists_is_what_each_form_asks():
     forms = SHIPPED.forms.online_forms
     assert set(forms.pre_application.collects) == set(PRE_APPLICATION.names)
     assert set(forms.registration.collects) == set(REGISTRATION.names)
+
+
+# --- the controller's, the DPO's and the requests' contacts: data, not words ----------------
+
+PRIVACY_CONTACTS = ("titolare-trattamento-email", "dpo-email", "privacy-richieste-email")
+
+
+def test_the_notices_contacts_are_listed_as_not_yet_available_in_every_language():
+    """The notice's e-mail addresses are contacts of site_config/contacts.yml: until the Comune
+    gives them, the page lists each with "not yet available", as a desk does, and `portal
+    pending` lists them; the same for the accessibility statement's address for reports."""
+    for page_id, ids in (
+        ("privacy", PRIVACY_CONTACTS),
+        ("accessibilita", ("accessibilita-email",)),
+    ):
+        assert SHIPPED.pages[page_id].contacts == ids
+        for lang in CODES:
+            r = Renderer(SHIPPED, lang, date(2026, 11, 22))
+            body = render_page(r, SHIPPED.pages[page_id]).body
+            contacts = body[body.index(f"## {r.s('contacts')}\n") :]
+            for contact_id in ids:
+                contact = SHIPPED.contacts[contact_id]
+                assert contact.status == "not_yet_available"
+                line = f"- {r.inline(contact.label)}{r.colon}*{r.s('not_yet_available')}*"
+                assert line in contacts, (page_id, lang, contact_id)
+
+
+def test_a_contact_given_by_the_comune_shows_on_the_notice(project):
+    path = project / "site_config/contacts.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: dpo-email\n")
+    end = text.index("    status: not_yet_available\n", start)
+    # Not a real address: a test value, never published.
+    path.write_text(
+        text[:end]
+        + '    status: available\n    value: "dpo@example.org"\n'
+        + text[end + len("    status: not_yet_available\n") :],
+        encoding="utf-8",
+    )
+    content = load(project)
+    r = Renderer(content, "en", date(2026, 11, 22))
+    body = render_page(r, content.pages["privacy"]).body
+    assert "[dpo@example.org](mailto:dpo@example.org)" in body
+    assert body.count(f"*{r.s('not_yet_available')}*") == len(PRIVACY_CONTACTS) - 1
+
+
+def test_a_page_names_only_contacts_that_exist(project):
+    path = project / "content/pages/privacy.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - dpo-email\n", "  - dpo-mail\n"), encoding="utf-8")
+    problem = only_problem(project)
+    lines = text.splitlines()
+    assert problem.file == "content/pages/privacy.yml"
+    assert problem.line == lines.index("  - dpo-email") + 1
+    assert "dpo-mail" in problem.message() and "dpo-email" in problem.message()

@@ -8,6 +8,8 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 
+import argon2
+import argon2.profiles
 import pytest
 
 from forms_service import maintenance
@@ -72,6 +74,14 @@ def test_passwords_are_stored_as_argon2_hashes(staff):
             get_db(), "SELECT password_hash FROM staff_accounts WHERE username = 'anna.b'"
         )
     assert row["password_hash"].startswith("$argon2id$") and GOOD not in row["password_hash"]
+
+
+def test_the_service_hashes_with_the_librarys_recommended_argon2id_parameters(cheap_argon2):
+    """The other tests hash with the cheapest parameters (conftest.py's ``cheap_argon2``);
+    the service's own hasher, kept aside there, uses argon2-cffi's recommended ones."""
+    stored = cheap_argon2.hash(GOOD)
+    assert argon2.extract_parameters(stored) == argon2.profiles.RFC_9106_LOW_MEMORY
+    assert cheap_argon2.verify(stored, GOOD)
 
 
 def test_every_staff_page_sends_a_stranger_to_the_login(staff):

@@ -149,7 +149,11 @@ def pre_application_confirmation(
             _block(f.s("grant_next"), text(f, grant.what_happens_next)),
             _block(f.s("what_to_bring"), *(f"- {text(f, item)}" for item in grant.what_to_bring)),
             _block(
-                f.s("form_done_desk"), text(f, desk.name), f.desk_address(desk), f.desk_hours(desk)
+                f.s("form_done_desk"),
+                text(f, desk.name),
+                f.desk_address(desk),
+                f.desk_hours(desk),
+                *f.next_openings_lines(desk, datetime.now(UTC)),
             )
             if desk
             else "",

@@ -1,8 +1,9 @@
 """The JSON API under /api: eligibility, pre-applications, events and registrations.
 
 Bodies may be JSON or form-encoded. Messages follow the request's ``lang``
-(falling back to Italian). The contract is in ``openapi.py``, served at
-/api/openapi.json and fuzzed by the tests.
+(falling back to Italian), and each says which language it is in: ``lang`` in an error or a
+reason, ``<name>_lang`` beside any other text (i18n.Messages.texts). The contract is in
+``openapi.py``, served at /api/openapi.json and fuzzed by the tests.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ def asked_lang(value=None) -> Messages:
 
 
 def reasons_json(reasons, m: Messages) -> list[dict]:
-    return [{"code": r.code, "message": m.reason(r)} for r in reasons]
+    return [m.message(r.code, m.reason(r)) for r in reasons]
 
 
 def error(status: int, code: str, m: Messages, **params):
-    response = jsonify({"error": {"code": code, "message": m.s(f"error_{code}", **params)}})
+    response = jsonify({"error": m.message(code, m.s(f"error_{code}", **params))})
     return response, status
 
 
@@ -103,7 +104,7 @@ def eligibility():
     data, m = read()
     outcome = actions.check_eligibility(data, content().heating_grant.rules, request_facts())
     if outcome.kind == "invalid":
-        return jsonify({"errors": m.errors(outcome.errors)}), 422
+        return jsonify(m.texts(errors=m.errors(outcome.errors))), 422
     return jsonify({"eligible": not outcome.reasons, "reasons": reasons_json(outcome.reasons, m)})
 
 
@@ -116,7 +117,7 @@ def pre_application():
     if outcome.kind == "form_closed":
         return error(409, "form_closed", m)
     if outcome.kind == "invalid":
-        return jsonify({"errors": m.errors(outcome.errors)}), 422
+        return jsonify(m.texts(errors=m.errors(outcome.errors))), 422
     if outcome.kind == "ineligible":
         return jsonify({"eligible": False, "reasons": reasons_json(outcome.reasons, m)}), 422
     body = pre_application_json(outcome.reference, data.get("preferred_desk"), m)
@@ -144,20 +145,27 @@ def _what_comes_next(desk_id: str, m: Messages) -> dict:
     snapshot = content()
     found = _next_steps.get((m.lang, desk_id))
     if found is not None and found[0] is snapshot:
-        return found[1]
+        return _with_next(found[1], snapshot.desks[desk_id], m)
     grant, desk = snapshot.heating_grant, snapshot.desks[desk_id]
     part = {
-        "next_steps": m.text(grant.what_happens_next),
-        "documents": [m.text(item) for item in grant.what_to_bring],
+        **m.texts(
+            next_steps=m.text(grant.what_happens_next),
+            documents=[m.text(item) for item in grant.what_to_bring],
+        ),
         "desk": {
             "id": desk.id,
-            "name": m.text(desk.name),
-            "address": m.desk_address(desk),
+            **m.texts(name=m.text(desk.name), address=m.desk_address(desk)),
             "hours": m.desk_hours(desk),
         },
     }
     _next_steps[(m.lang, desk_id)] = (snapshot, part)
-    return part
+    return _with_next(part, desk, m)
+
+
+def _with_next(part: dict, desk, m: Messages) -> dict:
+    """The fixed part with the desk's next opening at this request's time (not cached with
+    it: "open now" ends)."""
+    return {**part, "desk": {**part["desk"], "next": m.desk_next(desk)}}
 
 
 def event_json(event, m: Messages) -> dict:
@@ -165,7 +173,7 @@ def event_json(event, m: Messages) -> dict:
     left = None if event.capacity is None else max(event.capacity - confirmed, 0)
     return {
         "id": event.id,
-        "title": m.text(event.title),
+        **m.texts(title=m.text(event.title)),
         "start": iso(event.start),
         "end": iso(event.end),
         "timezone": event.timezone,
@@ -214,7 +222,7 @@ def register(event_id):
     if outcome.kind == "already_signed_up":
         return error(409, "already_signed_up", m)
     if outcome.kind == "invalid":
-        return jsonify({"errors": m.errors(outcome.errors)}), 422
+        return jsonify(m.texts(errors=m.errors(outcome.errors))), 422
     response = private(jsonify(registration_json(outcome, m)))
     response.headers["Idempotent-Replayed"] = str(outcome.kind == "replayed").lower()
     return response, 201
@@ -231,7 +239,7 @@ def registration_json(outcome, m: Messages) -> dict:
         "manage_url": url_for(
             "events.registration", lang=m.lang, reference=registration.reference, t=outcome.token
         ),
-        "message": m.s(f"registration_{registration.status}"),
+        **m.texts(message=m.s(f"registration_{registration.status}")),
     }
 
 

@@ -55,7 +55,7 @@ def render_error(error: HTTPException):
     # Keep the exception's own headers (a 405 must say which methods are Allowed).
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if wants_json():
-        return jsonify({"error": {"code": code, "message": message}}), status, headers
+        return jsonify({"error": m.message(code, message)}), status, headers
     return render_template("error.html", m=m, status=status, message=message), status, headers
 
 
@@ -72,7 +72,7 @@ def handle_unavailable(error: Exception):
     message = m.s("error_unavailable")
     headers = [("Retry-After", str(RETRY_AFTER_SECONDS))]
     if wants_json():
-        body = {"error": {"code": "unavailable", "message": message}}
+        body = {"error": m.message("unavailable", message)}
         return jsonify(body), 503, headers
     page = render_template(
         "unavailable.html",

@@ -44,5 +44,5 @@ def answer_text(name: str, value, m: Messages) -> str:
         return m.s("form_yes" if value else "form_no")
     if name == "preferred_desk":
         desk = content().desks[value]
-        return f"{m.text(desk.name)} – {m.desk_hours(desk)}"
+        return f"{m.text(desk.name)} – {m.desk_when(desk)}"
     return m.shown(value)

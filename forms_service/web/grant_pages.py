@@ -261,7 +261,7 @@ def ready(q: Questionnaire, state: dict, clean: dict, need_details: bool) -> boo
 
 def details_page(lang, m, clean, values, errors=None):
     desk_options = [
-        (desk.id, m.text(desk.name), f"{m.desk_hours(desk)} – {m.desk_address(desk)}")
+        (desk.id, m.text(desk.name), f"{m.desk_address(desk)} – {m.desk_when(desk)}")
         for desk in desks()
     ]
     context = dict(

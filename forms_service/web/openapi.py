@@ -73,6 +73,17 @@ def _lang(langs: list) -> dict:
 def _schemas(langs: list, desks: list) -> dict:
     facts = Facts(date.today(), tuple(desks))  # the day only matters for parsing, not here
     lang = {"type": "string", "enum": langs}
+    # Every text says its language beside it: the one asked for, or Italian where the
+    # translation is missing (``lang`` in a message object, ``<name>_lang`` elsewhere).
+    text_lang = {**lang, "description": "The language of the text beside it"}
+    message = {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+            "lang": text_lang,
+        },
+    }
     # The form's idempotency key: anything else is a 400, so the contract says so.
     submission_id = {"type": "string", "pattern": KEY.pattern}
     # The honeypot: a field hidden from people in the HTML forms; filled in, it is a 400.
@@ -83,17 +94,15 @@ def _schemas(langs: list, desks: list) -> dict:
             "type": "object",
             "required": ["error"],
             "properties": {
-                "error": {
-                    "type": "object",
-                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                }
+                "error": message,
             },
         },
         "FieldErrors": {
             "type": "object",
             "required": ["errors"],
             "properties": {
-                "errors": {"type": "object", "additionalProperties": {"type": "string"}}
+                "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+                "errors_lang": {"type": "object", "additionalProperties": text_lang},
             },
         },
         "Eligibility": {
@@ -101,13 +110,7 @@ def _schemas(langs: list, desks: list) -> dict:
             "required": ["eligible", "reasons"],
             "properties": {
                 "eligible": {"type": "boolean"},
-                "reasons": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                    },
-                },
+                "reasons": {"type": "array", "items": message},
             },
         },
         "EligibilityQuestion": ELIGIBILITY.json_schema(facts, lang=lang),
@@ -119,8 +122,25 @@ def _schemas(langs: list, desks: list) -> dict:
                 "reference": {"type": "string"},
                 "status": {"type": "string"},
                 "confirmation_url": {"type": "string"},
+                "next_steps": {"type": "string"},
+                "next_steps_lang": text_lang,
                 "documents": {"type": "array"},
-                "desk": {"type": "object"},
+                "documents_lang": {"type": "array", "items": text_lang},
+                "desk": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "address": {"type": "string"},
+                        "hours": {"type": "string", "description": "The weekly openings"},
+                        "next": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "At the request's time: open now or the next "
+                            "opening, then the closures before it (public holidays included)",
+                        },
+                    },
+                },
             },
         },
         "Registration": REGISTRATION.json_schema(facts, **meta, submission_id=submission_id),
@@ -131,6 +151,8 @@ def _schemas(langs: list, desks: list) -> dict:
                 "reference": {"type": "string"},
                 "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
                 "cancel_token": {"type": "string"},
+                "message": {"type": "string"},
+                "message_lang": text_lang,
             },
         },
         "Cancel": {
@@ -146,6 +168,8 @@ def _schemas(langs: list, desks: list) -> dict:
             "required": ["id", "capacity", "places_left", "max_group", "signup"],
             "properties": {
                 "id": {"type": "string"},
+                "title": {"type": "string"},
+                "title_lang": text_lang,
                 "capacity": {"type": "integer", "nullable": True},
                 "max_group": {
                     "type": "integer",
@@ -333,7 +357,8 @@ def openapi_document(content) -> dict:
             "title": "Vivere SAP Bergamo – forms service",
             "version": "1.0.0",
             "description": "Heating-grant pre-applications and event sign-ups. Bodies are "
-            "JSON or form-encoded; messages follow `lang`.",
+            "JSON or form-encoded; messages follow `lang`, or are in Italian where a "
+            "translation is missing, and each text says its language beside it.",
         },
         "paths": _with_common_errors(_paths(list(content.codes))),
         "components": {"schemas": _schemas(list(content.codes), list(content.desks))},

@@ -6,8 +6,9 @@ the pages themselves are in grant_pages.py and event_pages.py, one blueprint eac
 
 Every POST answers JSON when the request asks for it with ``Accept: application/json``:
 ``422 {"errors": {field: message}}``, ``{"redirect": url}`` on success, and
-``{"error": {code, message}}`` otherwise. The same handlers serve both, so the form
-works the same with JavaScript on or off.
+``{"error": {code, message}}`` otherwise, each message with its language (``errors_lang``,
+the error's ``lang``). The same handlers serve both, so the form works the same with
+JavaScript on or off.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from markupsafe import Markup
 from portal import markup, urls
 
 from ..storage import store
-from .i18n import Messages, content, messages
+from .i18n import Messages, content, messages, wrapped
 from .security import HONEYPOT, honeypot_filled
 
 bp = Blueprint(
@@ -97,13 +98,14 @@ def site_links():
 
 @bp.app_template_filter("md")
 def markdown_filter(text: str) -> Markup:
-    """Content texts are simple Markdown written by the team (trusted, like the site's)."""
-    return markup.to_html(text)
+    """Content texts are simple Markdown written by the team (trusted, like the site's);
+    one shown in Italian for want of a translation says so (i18n.Said)."""
+    return wrapped(text, markup.to_html(text), "div")
 
 
 @bp.app_template_filter("md_inline")
 def markdown_inline_filter(text: str) -> Markup:
-    return markup.to_inline_html(text)
+    return wrapped(text, markup.to_inline_html(text), "span")
 
 
 # --- requests and answers ------------------------------------------------------------------
@@ -138,7 +140,7 @@ def invalid(template: str, m: Messages, errors: dict, order=(), overrides=None, 
     found = {k: found[k] for k in ranked}
     if wants_json():  # forms.js shows the summary's lines as the page would
         summary = {name: m.summary_line(name, message) for name, message in found.items()}
-        return jsonify({"errors": found, "summary": summary}), 422
+        return jsonify(m.texts(errors=found, summary=summary)), 422
     return show(template, m, 422, errors=found, **context)
 
 
@@ -159,7 +161,7 @@ def refuse(status: int, code: str, m: Messages, **params):
     """A page (or JSON) that says why nothing was done, with the way back to the site."""
     message = m.s(f"error_{code}", **params)
     if wants_json():
-        return jsonify({"error": {"code": code, "message": message}}), status
+        return jsonify({"error": m.message(code, message)}), status
     return show("error.html", m, status, message=message)
 
 

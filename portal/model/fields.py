@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .problems import Problems
+from .problems import WARNING, Problems
 from .yamlsource import mark_of
 
 INVALID = object()  # a value that failed conversion; its problem is already recorded
@@ -91,6 +91,9 @@ class Context:
 
     def error(self, node, code, field_name, /, **params):
         self.problems.add(self.path, mark_of(node), code, field_name, **params)
+
+    def warning(self, node, code, field_name, /, **params):
+        self.problems.add(self.path, mark_of(node), code, field_name, WARNING, **params)
 
 
 def suggestion(word: str, choices) -> str:

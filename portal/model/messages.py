@@ -254,6 +254,24 @@ MESSAGES = {
         "it": "questa fascia di {day} si sovrappone a un'altra dello stesso giorno: uniscile.",
         "en": "this {day} slot overlaps another one on the same day: merge them.",
     },
+    "schedule.unknown_holiday_calendar": {
+        "it": "«{value}» non è un calendario di festività noto: usa IT-BG (Italia, provincia "
+        "di Bergamo), o null se lo sportello apre anche nei festivi.",
+        "en": "'{value}' is not a known holiday calendar: use IT-BG (Italy, province of "
+        "Bergamo), or null if the desk also opens on public holidays.",
+    },
+    "schedule.closed_not_open": {
+        "it": "il {day} lo sportello non apre comunque (non c'è un orario settimanale per quel "
+        "giorno): questa chiusura non cambia niente. Controlla la data.",
+        "en": "the desk does not open on {day} anyway (no weekly slot that day): this closure "
+        "changes nothing. Check the date.",
+    },
+    "schedule.closed_on_holiday": {
+        "it": "il {day} è festivo ({name}): lo sportello risulta già chiuso anche senza questa "
+        "chiusura. Toglila, oppure scrivi un motivo (reason) da mostrare.",
+        "en": "{day} is a public holiday ({name}): the desk is closed without this closure. "
+        "Remove it, or give a reason to show.",
+    },
     "schedule.duplicate_exception": {
         "it": "c'è già un'eccezione per il {day}: tienine una sola.",
         "en": "there is already an exception for {day}: keep only one.",

@@ -1,7 +1,10 @@
-"""Opening schedules as data: weekly slots, dated exceptions, validity, time zone.
+"""Opening schedules as data: weekly slots, dated exceptions, public holidays, validity,
+time zone.
 
-Kept structured so that pages, "open now / next opening", iCalendar feeds and
-HSDS open data can all be derived from the same values.
+Kept structured so that pages, "open now / next opening", iCalendar feeds, HSDS open data,
+JSON-LD, posters and the forms service all derive from the same values. What a day holds is
+decided in one place, ``openings_on``: the dated exceptions the team announces win over the
+public-holiday rule, which wins over the weekly slots.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+from . import public_holidays
 from .fields import Text, TimeZoneName, child
 
 LOCAL_TIMEZONE = "Europe/Rome"  # the default of every schedule and event
@@ -79,6 +83,26 @@ class Opening:
     closes: time
     extra: bool = False
 
+    def span(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """Start and end as aware moments (the local times of that day, DST included)."""
+        return datetime.combine(self.day, self.opens, zone), datetime.combine(
+            self.day, self.closes, zone
+        )
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A day whose weekly openings do not take place: a closure the team announced (with its
+    reason, if given) or a public holiday (``calendar`` names the holiday calendar)."""
+
+    day: date
+    reason: Text | None = None
+    calendar: str | None = None
+
+    @property
+    def holiday(self) -> bool:
+        return self.calendar is not None
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -92,6 +116,13 @@ class Schedule:
     )
     valid_until: date | None = doc(
         "Ultimo giorno in cui vale l'orario (vuoto = senza scadenza).", default=None
+    )
+    public_holidays: str | None = doc(
+        "Il calendario dei giorni festivi in cui lo sportello resta chiuso, come lo chiama la "
+        "libreria holidays: IT-BG è l'Italia con la provincia di Bergamo (Sant'Alessandro, "
+        "26 agosto). null = aperto anche nei festivi. Le eccezioni valgono sopra i festivi: "
+        "per aprire in un giorno festivo aggiungi un'apertura straordinaria (kind: extra).",
+        default=public_holidays.DEFAULT_CALENDAR,
     )
 
     def check(self, node, ctx, name):
@@ -108,6 +139,13 @@ class Schedule:
             for b in self.weekly[:i]:
                 if a.day == b.day and a.opens < b.closes and b.opens < a.closes:
                     ctx.error(weekly.value[i], "schedule.overlap", f"{name}.weekly[{i}]", day=a.day)
+        if self.public_holidays is not None and not public_holidays.known(self.public_holidays):
+            ctx.error(
+                child(node, "public_holidays"),
+                "schedule.unknown_holiday_calendar",
+                f"{name}.public_holidays",
+                value=self.public_holidays,
+            )
         seen = set()
         exceptions = child(node, "exceptions")
         for i, item in enumerate(self.exceptions):
@@ -119,6 +157,17 @@ class Schedule:
                     day=item.date.isoformat(),
                 )
             seen.add(item.date)
+            # A closure the site already knows of: harmless, but a sign of a misunderstanding.
+            if item.kind == "closed" and self.valid_on(item.date):
+                where, field = exceptions.value[i], f"{name}.exceptions[{i}]"
+                if not self._regular(item.date):
+                    ctx.warning(where, "schedule.closed_not_open", field, day=item.date)
+                elif self.holiday(item.date) and item.reason is None:
+                    assert self.public_holidays is not None
+                    holiday = public_holidays.holiday_name(self.public_holidays, item.date)
+                    ctx.warning(
+                        where, "schedule.closed_on_holiday", field, day=item.date, name=holiday
+                    )
 
     @property
     def week(self) -> list[Slot]:
@@ -135,31 +184,86 @@ class Schedule:
             self.valid_until is None or day <= self.valid_until
         )
 
+    def holiday(self, day: date) -> bool:
+        """Whether ``day`` is a public holiday of this schedule's calendar."""
+        return self.public_holidays is not None and public_holidays.is_holiday(
+            self.public_holidays, day
+        )
+
+    def _regular(self, day: date) -> list[Opening]:
+        name = WEEKDAYS[day.weekday()]
+        return [Opening(day, s.opens, s.closes) for s in self.weekly if s.day == name]
+
     def openings_on(self, day: date) -> list[Opening]:
-        """The openings of one local day, with its exceptions applied."""
+        """The openings of one local day: the weekly slots, unless the day is closed (an
+        announced closure or a public holiday), plus the announced extra openings, which
+        hold on a holiday too."""
         if not self.valid_on(day):
             return []
         exceptions = [e for e in self.exceptions if e.date == day]
         if any(e.kind == "closed" for e in exceptions):
             return []
-        regular = [
-            Opening(day, s.opens, s.closes) for s in self.weekly if s.day == WEEKDAYS[day.weekday()]
-        ]
+        regular = [] if self.holiday(day) else self._regular(day)
         extra = []
         for e in exceptions:  # all "extra" now, whose check() requires both times
             assert e.opens is not None and e.closes is not None
             extra.append(Opening(day, e.opens, e.closes, True))
         return sorted(regular + extra, key=lambda o: o.opens)
 
-    def next_opening(self, now: datetime, horizon_days: int = 366) -> Opening | None:
-        """The opening in progress at ``now`` or the next one to start (``now`` is aware)."""
+    def closure_on(self, day: date) -> Closure | None:
+        """Why a day with weekly openings has none, or None: an announced closure, or a
+        public holiday with no extra opening announced for it."""
+        if not self.valid_on(day) or not self._regular(day):
+            return None
+        for e in self.exceptions:
+            if e.date == day and e.kind == "closed":
+                return Closure(day, reason=e.reason)
+        if self.holiday(day) and not self.openings_on(day):
+            return Closure(day, calendar=self.public_holidays)
+        return None
+
+    def agenda(
+        self, now: datetime, openings: int = 4, horizon_days: int = 366
+    ) -> list[Opening | Closure]:
+        """The next ``openings`` openings from ``now`` (aware), the one under way included,
+        with the closures that fall before the last of them, in date order."""
         local = now.astimezone(self.zone)
+        found: list[Opening | Closure] = []
+        last = 0  # how many of found end with the last opening found so far
         for offset in range(horizon_days):
             day = local.date() + timedelta(days=offset)
+            closure = self.closure_on(day)
+            if closure is not None:
+                found.append(closure)
             for opening in self.openings_on(day):
                 if offset or opening.closes > local.time():
-                    return opening
-        return None
+                    found.append(opening)
+                    last = len(found)
+                    if sum(isinstance(i, Opening) for i in found) == openings:
+                        return found
+        return found[:last]
+
+    def next_opening(self, now: datetime, horizon_days: int = 366) -> Opening | None:
+        """The opening in progress at ``now`` or the next one to start (``now`` is aware)."""
+        found = self.agenda(now, 1, horizon_days)
+        return found[-1] if found and isinstance(found[-1], Opening) else None
+
+    def next_change(self, now: datetime) -> datetime:
+        """When ``agenda(now)`` will first read differently: the first closure listed ends,
+        or the first opening starts (or ends, when it is under way)."""
+        found = self.agenda(now, 1)
+        if not found:
+            return now + timedelta(days=1)
+        first = found[0]
+        if isinstance(first, Closure):
+            return datetime.combine(first.day + timedelta(days=1), time.min, self.zone)
+        start, end = first.span(self.zone)
+        return start if start > now else end
+
+    def closures(self, start: date, end: date) -> list[Closure]:
+        """Every closure from ``start`` to ``end``, both included."""
+        days = (start + timedelta(days=n) for n in range((end - start).days + 1))
+        return [c for day in days if (c := self.closure_on(day)) is not None]
 
     def upcoming_exceptions(self, today: date, limit: int = 5) -> list[ScheduleException]:
         future = sorted((e for e in self.exceptions if e.date >= today), key=lambda e: e.date)

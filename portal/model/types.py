@@ -431,7 +431,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Page(Confirmable):
-    CONFIRMABLE = ("summary", "sections")
+    CONFIRMABLE = ("summary", "sections", "contacts")
     id: Id = doc("Identificativo breve: diventa l'indirizzo della pagina.")
     title: Text = doc("Titolo della pagina.")
     sections: tuple[Section, ...] = doc("Le sezioni, in ordine.")
@@ -445,6 +445,11 @@ class Page(Confirmable):
         "La stessa pagina in italiano semplice: frasi brevi, parole comuni "
         "(Markdown). Diventa una pagina a parte, collegata a questa.",
         default=None,
+    )
+    contacts: tuple[ContactRef, ...] = doc(
+        "Contatti (da site_config/contacts.yml): la pagina li elenca in fondo, sotto «Contatti», "
+        "e un contatto non ancora comunicato vi compare «non ancora disponibile».",
+        default=(),
     )
     to_confirm: tuple[Pending, ...] = to_confirm_field()
 
@@ -508,6 +513,7 @@ class HeatingGrant(Confirmable):
         "what_to_bring",
         "how_to_apply",
         "what_happens_next",
+        "times",
         "season",
         "elsewhere",
         "funding",
@@ -521,6 +527,11 @@ class HeatingGrant(Confirmable):
     how_to_apply: Text = doc("Come fare la pre-domanda e poi la domanda.")
     updated: date = doc(UPDATED)
     what_happens_next: Text | None = doc("Cosa succede dopo la pre-domanda.", default=None)
+    times: Text | None = doc(
+        "Quanto tempo ci vuole, dalla pre-domanda alla risposta e al pagamento. Finché non è "
+        "noto, lascialo vuoto e mettilo in to_confirm: la pagina scrive «Da confermare».",
+        default=None,
+    )
     funding: Text | None = doc("Chi finanzia e con quanto.", default=None)
     desks: tuple[DeskRef, ...] = doc("Sportelli dove chiedere aiuto.", default=())
     season: Text | None = doc(

@@ -155,14 +155,20 @@ class _Column(Formats):
             self._heading("opening_hours"),
             self._items(self.opening_lines(desk)),
         ]
+        # The announced exceptions and the public holidays of the next weeks, by date.
+        until = self.today + CLOSURES_AHEAD
         soon = [
-            item
+            (item.date, self._exception(item))
             for item in desk.schedule.upcoming_exceptions(self.today)
-            if item.date <= self.today + CLOSURES_AHEAD
+            if item.date <= until
+        ] + [
+            (closure.day, Markup("{}").format(self.closure_line(closure)))
+            for closure in desk.schedule.closures(self.today, until)
+            if closure.holiday
         ]
         if soon:
             parts.append(self._heading("exceptions"))
-            parts.append(self._items(self._exception(item) for item in soon))
+            parts.append(self._items(line for _, line in sorted(soon, key=lambda s: s[0])))
         if desk.what_to_ask:
             parts.append(self._heading("what_to_ask"))
             parts.append(self._items(self.text(item) for item in desk.what_to_ask))

@@ -88,6 +88,7 @@ class Rendered:
 
     content: Content
     sites: tuple[LanguageSite, ...]
+    today: date  # the day the pages were rendered for (next openings, JSON-LD closures)
 
 
 def _nav(items: tuple[NavItem, ...]) -> list:
@@ -183,12 +184,14 @@ def mkdocs_config(root: Path, content: Content, sites, docs_dir: Path, out_dir: 
     return config
 
 
-def write_docs(sites, docs_dir: Path, content: Content | None = None) -> dict[str, str]:
+def write_docs(
+    sites, docs_dir: Path, content: Content | None = None, today: date | None = None
+) -> dict[str, str]:
     """Write every page's Markdown under ``docs_dir``; returns {"lang/path.md": Markdown}.
     With ``content``, pages of desks, services and events carry their schema.org JSON-LD."""
     docs = {f"{site.lang}/{page.path}": page.markdown() for site in sites for page in site.pages}
     if content is not None:
-        docs = with_jsonld(content, docs)
+        docs = with_jsonld(content, docs, today or local_today())
     for path, text in docs.items():
         target = docs_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -241,11 +244,12 @@ def local_today() -> date:
 def render(root: Path, today: date | None = None) -> Rendered:
     """Load and check the content and render every page: our steps, without MkDocs."""
     content = load(Path(root).resolve())
-    sites = render_site(content, today or local_today())
+    today = today or local_today()
+    sites = render_site(content, today)
     punctuation = check_rendered(content, sites)
     if punctuation.items:  # an ASCII mark in a Chinese or Urdu sentence: fix it first
         raise ContentError(punctuation.sorted())
-    return Rendered(content, sites)
+    return Rendered(content, sites, today)
 
 
 @contextmanager
@@ -262,7 +266,7 @@ def _workspace(site_dir: Path):
 def _prepare(root: Path, rendered: Rendered, work: Path) -> tuple[dict, Sources]:
     """Write the Markdown pages; the MkDocs configuration that builds them, and its sources."""
     docs_dir = work / "docs"
-    docs = write_docs(rendered.sites, docs_dir, rendered.content)
+    docs = write_docs(rendered.sites, docs_dir, rendered.content, rendered.today)
     config = mkdocs_config(root, rendered.content, rendered.sites, docs_dir, work / "site")
     return config, Sources(_frame(config), docs)
 

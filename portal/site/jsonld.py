@@ -15,6 +15,7 @@ so the static page does not claim a ``remainingAttendeeCapacity``.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from ..formats import Formats
@@ -28,6 +29,7 @@ CONTEXT = "https://schema.org"
 DAYS = {day: f"https://schema.org/{day.capitalize()}" for day in WEEKDAYS}
 # Characters that may not appear raw in a <script> element or in the YAML front matter
 # (U+2028, U+2029 and NEL are line breaks to YAML), each written as a JSON escape instead.
+HOLIDAYS_AHEAD = timedelta(days=365)  # the public holidays a desk's special hours list
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028"}
 _ESCAPES.update({"\u2029": "\\u2029", "\x85": "\\u0085"})
 
@@ -56,7 +58,7 @@ def _hhmm(moment) -> str:
     return moment.strftime("%H:%M")
 
 
-def desk_office(content: Content, lang: str, desk) -> dict:
+def desk_office(content: Content, lang: str, desk, today: date) -> dict:
     f = Formats(content, lang)
     schedule = known(desk, "schedule", desk.schedule)
     regular, special = [], []
@@ -73,6 +75,20 @@ def desk_office(content: Content, lang: str, desk) -> dict:
                         "validThrough": schedule.valid_until and schedule.valid_until.isoformat(),
                     }
                 )
+            )
+        # The public holidays of the coming year on which the desk would open, closed like
+        # an announced closure (the model's rule; the next build carries the year on).
+        holidays = [c for c in schedule.closures(today, today + HOLIDAYS_AHEAD) if c.holiday]
+        for closure in holidays:
+            special.append(
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "validFrom": closure.day.isoformat(),
+                    "validThrough": closure.day.isoformat(),
+                    "opens": "00:00",
+                    "closes": "00:00",
+                    "description": f.closure_line(closure),
+                }
             )
         for item in sorted(schedule.exceptions, key=lambda e: e.date):
             # Closed all day: opens and closes both 00:00, the schema.org convention.
@@ -101,7 +117,7 @@ def desk_office(content: Content, lang: str, desk) -> dict:
             "address": _address(desk),
             "parentOrganization": _organization(),
             "openingHoursSpecification": regular,
-            "specialOpeningHoursSpecification": special,
+            "specialOpeningHoursSpecification": sorted(special, key=lambda s: s["validFrom"]),
         }
     )
 
@@ -199,11 +215,11 @@ def event(content: Content, lang: str, item) -> dict:
     )
 
 
-def jsonld_for(content: Content, lang: str, path: str) -> dict | None:
+def jsonld_for(content: Content, lang: str, path: str, today: date) -> dict | None:
     """The JSON-LD of the page at docs path ``path`` in ``lang``, or None."""
     for desk in content.desks.values():
         if path == desk_path(desk.id):
-            return desk_office(content, lang, desk)
+            return desk_office(content, lang, desk, today)
     for service in content.services.values():
         if path == service_path(service.id):
             return government_service(content, lang, service)
@@ -221,13 +237,13 @@ def script_text(data: dict) -> str:
     return text
 
 
-def with_jsonld(content: Content, docs: dict[str, str]) -> dict[str, str]:
+def with_jsonld(content: Content, docs: dict[str, str], today: date) -> dict[str, str]:
     """``docs`` ({"lang/path.md": Markdown}) with a ``jsonld`` front matter entry on each
     page that has one."""
     out = {}
     for key, markdown in docs.items():
         lang, _, path = key.partition("/")
-        data = jsonld_for(content, lang, path)
+        data = jsonld_for(content, lang, path, today)
         if data is not None and markdown.startswith("---\n"):
             entry = json.dumps(script_text(data), ensure_ascii=False)
             markdown = f"---\njsonld: {entry}\n{markdown[4:]}"

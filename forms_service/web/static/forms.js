@@ -5,13 +5,27 @@
   "use strict";
   if (!window.fetch || !window.FormData || !window.URLSearchParams) return;
 
-  function setError(group, message) {
+  // A message in Italian for want of a translation says so, as the pages the server writes
+  // do: its language, and its direction where the page runs the other way.
+  function markLanguage(element, lang) {
+    var root = document.documentElement;
+    var other = !!lang && lang !== root.lang;
+    var dir = other ? document.body.getAttribute("data-source-dir") : null;
+    if (other) element.setAttribute("lang", lang);
+    else element.removeAttribute("lang");
+    if (dir && dir !== root.dir) element.setAttribute("dir", dir);
+    else element.removeAttribute("dir");
+  }
+
+  function setError(group, message, lang) {
     var name = group.getAttribute("data-field");
     var slot = group.querySelector(".form-error-message");
     group.classList.toggle("form-group--error", !!message);
     if (slot) {
+      var text = slot.querySelector("[data-message]");
       slot.hidden = !message;
-      slot.querySelector("[data-message]").textContent = message || "";
+      text.textContent = message || "";
+      markLanguage(text, message && lang);
     }
     group.querySelectorAll("[data-described]").forEach(function (control) {
       var ids = control.getAttribute("data-described");
@@ -23,7 +37,7 @@
     });
   }
 
-  function addItem(list, message, name) {
+  function addItem(list, message, name, lang) {
     var item = document.createElement("li");
     var target = name && document.getElementById(name);
     var text = item;
@@ -33,27 +47,38 @@
       item.appendChild(text);
     }
     text.textContent = message;
+    markLanguage(text, lang);
     list.appendChild(item);
   }
 
-  // Errors next to each field and, in the order of the page, in the summary at the top.
-  function showErrors(errors, general, summaryLines) {
-    var lines = summaryLines || {};
+  // Errors next to each field and, in the order of the page, in the summary at the top;
+  // body.errors_lang, body.summary_lang and body.error.lang say each message's language.
+  function showErrors(body) {
+    var errors = body.errors || {};
+    var langs = body.errors_lang || {};
+    var lines = body.summary || {};
+    var lineLangs = body.summary_lang || {};
     var summary = document.querySelector("[data-error-summary]");
     if (!summary) return;
     var list = summary.querySelector("ul");
     var listed = {};
+    function addLine(name) {
+      if (lines[name]) addItem(list, lines[name], name, lineLangs[name]);
+      else addItem(list, errors[name], name, langs[name]);
+    }
     list.textContent = "";
     document.querySelectorAll("[data-field]").forEach(function (group) {
       var name = group.getAttribute("data-field");
-      setError(group, errors[name]);
-      if (errors[name] && !listed[name]) addItem(list, lines[name] || errors[name], name);
+      setError(group, errors[name], langs[name]);
+      if (errors[name] && !listed[name]) addLine(name);
       listed[name] = true;
     });
     Object.keys(errors).forEach(function (name) {
-      if (!listed[name]) addItem(list, lines[name] || errors[name], name);
+      if (!listed[name]) addLine(name);
     });
-    if (general) addItem(list, general);
+    if (body.error && body.error.message) {
+      addItem(list, body.error.message, null, body.error.lang);
+    }
     summary.hidden = false;
     summary.focus();
     summary.scrollIntoView();
@@ -81,7 +106,7 @@
       return response.json().then(function (body) {
         if (body.redirect) return location.assign(body.redirect);
         setBusy(form, false);
-        showErrors(body.errors || {}, body.error && body.error.message, body.summary);
+        showErrors(body);
       });
     }).catch(function () {
       form.submit(); // network trouble or an unexpected answer: let the browser do it

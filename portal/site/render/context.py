@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ...formats import Formats
-from ...markup import loosen_lists
+from ...markup import language_attrs, loosen_lists
 from ...model import Content, Text
 
 
@@ -24,6 +24,7 @@ class Page:
     # An Italian-only page (italiano semplice): the address of its full version below each
     # language's root, where the language switcher sends the other languages.
     full_version: str | None = None
+    openings: bool = False  # shows a desk's next openings: the theme loads openings.js
 
     def markdown(self) -> str:
         front: dict[str, object] = {"title": self.title, "updated": self.updated.isoformat()}
@@ -33,6 +34,8 @@ class Page:
             front["unreviewed"] = True  # the theme shows "not yet checked by a person"
         if self.full_version is not None:
             front["full_version"] = self.full_version
+        if self.openings:
+            front["openings"] = True
         header = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
         return f"---\n{header}\n---\n\n{self.body.strip()}\n"
 
@@ -44,6 +47,7 @@ class Renderer(Formats):
         super().__init__(content, lang)
         self.today = today
         self.italian_titles: set[str] = set()  # plain() values that fell back, for page()
+        self.uses_openings = False  # render/openings.py was used: the page needs its script
 
     # --- texts -------------------------------------------------------------------------
     def _check_review(self, text: Text) -> None:
@@ -61,6 +65,12 @@ class Renderer(Formats):
             return f"<span {self.source_attrs()}>{value}</span>"
         return value
 
+    def inline_text(self, text: Text) -> str:
+        return self.inline(text)
+
+    def in_source_language(self, text: str) -> str:
+        return f"<span {self.source_attrs()}>{text}</span>"
+
     def block(self, text: Text | None) -> str:
         if text is None:
             return ""
@@ -77,9 +87,7 @@ class Renderer(Formats):
         and, on a right-to-left page, its direction, else its full stops and brackets land on
         the wrong side of the line."""
         source_dir = self.content.language(self.source).dir
-        if self.content.language(self.lang).dir != source_dir:
-            return f'lang="{self.source}" dir="{source_dir}"'
-        return f'lang="{self.source}"'
+        return language_attrs(self.source, source_dir, self.content.language(self.lang).dir)
 
     def plain(self, text: Text) -> str:
         """For titles and navigation, where no markup may go."""
@@ -156,4 +164,12 @@ class Renderer(Formats):
             body += f'\n\n<p class="portal-tbc-help">{help_text}</p>'
         body += "\n\n" + self.updated(updated)
         # Read after every string of the page, the notices' included, has been looked up.
-        return Page(path, title, body, updated, self.fell_back, not self.unreviewed)
+        return Page(
+            path,
+            title,
+            body,
+            updated,
+            self.fell_back,
+            not self.unreviewed,
+            openings=self.uses_openings,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...urls import DESKS_FOLDER, desk_calendar, poster, poster_name
 from .context import Page, Renderer
 from .easy import easy_link
+from .openings import openings_block, openings_line
 
 FOLDER = DESKS_FOLDER
 
@@ -77,7 +78,7 @@ def render_desk(r: Renderer, desk) -> Page:
         parts.append(r.marked(desk, "summary", r.block(desk.summary)))
     # The hours first, then the address: "when is it open" is what most people come for,
     # and on a phone it must be on the first screen (tests/test_browser_layout.py).
-    hours = r.marked(desk, "schedule", hours_table(r, desk))
+    hours = r.marked(desk, "schedule", f"{openings_block(r, desk)}\n\n{hours_table(r, desk)}")
     parts.append(f"## {r.s('opening_hours')}\n\n{hours}")
     note = validity(r, desk)
     if note:
@@ -108,7 +109,8 @@ def render_desk_index(r: Renderer) -> Page:
     rows = [f"| {r.s('desk')} | {r.s('where')} | {r.s('opening_hours')} |", "| --- | --- | --- |"]
     for desk in r.content.desks.values():
         name = r.link(desk_path(desk.id), r.plain(desk.name), here)
-        rows.append(f"| {name} | {r.desk_address(desk)} | {r.desk_hours(desk)} |")
+        hours = f"{r.desk_hours(desk)}<br>{openings_line(r, desk)}"
+        rows.append(f"| {name} | {r.desk_address(desk)} | {hours} |")
     parts.append("\n".join(rows))
     updated = max(desk.updated for desk in r.content.desks.values())
     return r.page(here, title, "\n\n".join(parts), updated)

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from ...markup import loosen_lists
 from .context import Page, Renderer
+from .openings import openings_line
 
 FOLDER = "facile"
 LINK = "Leggi questa pagina in italiano semplice"
@@ -69,7 +70,10 @@ def page_url(path: str) -> str:
 
 
 def desk_facts(r: Renderer, desk) -> list[str]:
-    return [f"**Dove**: {r.desk_address(desk)}.", f"**Quando**: {r.desk_hours(desk)}."]
+    return [
+        f"**Dove**: {r.desk_address(desk)}.",
+        f"**Quando**: {r.desk_hours(desk)}.<br>{openings_line(r, desk)}",
+    ]
 
 
 # The kinds of heating, said simply (the rules name them; the form asks the same way).

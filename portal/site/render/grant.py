@@ -77,6 +77,8 @@ def render_grant(r: Renderer) -> Page:
     after = [r.marked(grant, "what_happens_next", r.block(grant.what_happens_next))]
     after.append(f"{r.s('status_done_later')} [{r.s('status_link')}]({status_form(r.lang)})")
     parts.append(f"## {r.s('grant_next')}\n\n" + "\n\n".join(after))
+    # How long it takes: empty, with its marker, while it is in to_confirm.
+    parts.append(r.section(grant, "times", r.s("grant_times"), r.block(grant.times)))
     where = where_to_go(r, grant.desks, PATH)
     parts.append(r.section(grant, "desks", r.s("service_where"), where))
     parts.append(r.section(grant, "elsewhere", r.s("grant_elsewhere"), r.block(grant.elsewhere)))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .context import Page, Renderer
-from .desks import desk_path
+from .desks import contacts_list, desk_path
 from .easy import easy_link
+from .openings import openings_line
 from .punctuation import WANTED
 
 
@@ -92,6 +93,8 @@ def render_page(r: Renderer, page) -> Page:
         body = GENERATED[section.generated](r) if section.generated else r.block(section.body)
         # A section in to_confirm (sections[2], or its body) shows its text inside the marker.
         parts.append(f"## {r.plain(section.heading)}\n\n{r.marked(page, f'sections[{i}]', body)}")
+    # Its contacts (site_config/contacts.yml), listed as a desk's or a service's are.
+    parts.append(r.section(page, "contacts", r.s("contacts"), contacts_list(r, page.contacts)))
     return r.page(page_path(page.id), title, "\n\n".join(parts), page.updated)
 
 
@@ -120,7 +123,10 @@ def render_home(r: Renderer) -> Page:
     parts = [f"# {title}", r.s("home_intro"), f"## {r.s('desks_title')}"]
     for desk in r.content.desks.values():
         link = r.link(desk_path(desk.id), r.plain(desk.name), here)
-        parts.append(f"- **{link}**{r.colon}{r.desk_hours(desk)} — {r.desk_address(desk)}")
+        next_ones = openings_line(r, desk)
+        parts.append(
+            f"- **{link}**{r.colon}{r.desk_hours(desk)} — {r.desk_address(desk)}<br>{next_ones}"
+        )
     cards = [
         f"-   **{r.link(path, label, here)}**\n\n    {text}" for path, label, text in home_links(r)
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .context import Page, Renderer
 from .desks import contacts_list, desk_path
+from .openings import openings_line
 
 FOLDER = "servizi"
 # (field, UI string of its heading), in the order of the Italian public-service model.
@@ -35,7 +36,8 @@ def where_to_go(r: Renderer, desk_ids, here: str) -> str:
     for desk_id in desk_ids:
         desk = r.content.desks[desk_id]
         name = r.link(desk_path(desk_id), r.plain(desk.name), here)
-        lines.append(f"- {name}{r.colon}{r.desk_address(desk)} — {r.desk_hours(desk)}")
+        hours = f"{r.desk_hours(desk)}<br>{openings_line(r, desk)}"
+        lines.append(f"- {name}{r.colon}{r.desk_address(desk)} — {hours}")
     return "\n".join(lines)
 
 
