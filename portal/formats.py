@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import cache
 
 from babel.dates import (
     format_date,
@@ -29,6 +30,14 @@ from .model.schedule import WEEKDAYS, Closure, Opening
 # "2:00 PM" in English, Bengali and Urdu, "2:00 m.d." in Albanian): a resident who reads two
 # languages sees the same times, the ones on the desk's door.
 TIME_PATTERN = "HH:mm"
+
+
+@cache
+def _day_soon_pattern(locale) -> str:
+    """Matching a skeleton walks every pattern of the language: once per language."""
+    skeletons = locale.datetime_skeletons
+    pattern = str(skeletons[match_skeleton("MMMMEd", skeletons)])
+    return re.sub(r"(?<!M)MMM(?!M)", "MMMM", re.sub(r"E+|c+", "EEEE", pattern))
 
 
 class Formats:
@@ -187,10 +196,7 @@ class Formats:
         "Wednesday, December 2": CLDR's pattern for weekday, day and month, with the weekday
         and month written out (some languages' patterns abbreviate them, which reads badly
         aloud)."""
-        skeletons = self.locale.datetime_skeletons
-        pattern = str(skeletons[match_skeleton("MMMMEd", skeletons)])
-        pattern = re.sub(r"(?<!M)MMM(?!M)", "MMMM", re.sub(r"E+|c+", "EEEE", pattern))
-        return format_date(day, pattern, locale=self.locale)
+        return format_date(day, _day_soon_pattern(self.locale), locale=self.locale)
 
     def opening_when(self, opening: Opening) -> str:
         """ "mercoledì 2 dicembre, 09:00–12:00"."""

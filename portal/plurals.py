@@ -14,11 +14,14 @@ parameter the string is formatted with.
 
 from __future__ import annotations
 
+from functools import cache
+
 from babel import Locale
 
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
+@cache  # a thousand rule evaluations: once per language, not per string
 def needed(locale: Locale) -> tuple[str, ...]:
     """The categories a count of people, places or days takes in ``locale``, in CLDR order.
 

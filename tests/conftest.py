@@ -14,15 +14,20 @@
 
 A test that needs something absent (Chromium, PostgreSQL, Redis) fails, never skips.
 
-Two costs are cut for the tests only, in the pytest processes (servers started as
+Three costs are cut for the tests only, in the pytest processes (servers started as
 subprocesses keep the real ones), without changing what is computed:
 
 - ``portal.plurals.needed`` (the CLDR plural categories of a language, found by evaluating
   1000 numbers) is memoized per language: it was 85 % of every content load, and every
   forms service app, ``check`` and build loads the content;
+- the forms service apps on ``shared_content`` start from its content model loaded once
+  (``shared_model``) instead of parsing the same YAML files again for every test;
 - argon2id hashes staff passwords with the smallest parameters (``cheap_argon2``): the
   library's recommended ones (64 MiB, 3 passes) took 0.1 to 1 s a hash, and a staff test
   hashes and verifies four times. tests/test_staff.py checks the real parameters.
+
+``make test`` runs four pytest-xdist workers with ``--dist loadgroup``: see
+``pytest_collection_modifyitems`` for the groups that stay on one worker.
 """
 
 from __future__ import annotations
@@ -336,9 +341,10 @@ def postgres_schema():
 def service(request, database_url):
     """A real forms service app with an open 3-place event "assemblea", on its own database.
 
-    It reads the session's ``shared_content``; a test that also takes ``project`` (directly
-    or through another fixture) to change content gets the app on that copy instead, with
-    the same event added.
+    It reads the session's ``shared_content`` (its model loaded once, ``shared_model``); a
+    test that also takes ``project`` (directly or through another fixture) to change content
+    gets the app on that copy instead, with the same event added, and the app sees an edit
+    at its next request.
     """
     if "project" in request.fixturenames:
         root = request.getfixturevalue("project")
