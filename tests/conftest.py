@@ -14,12 +14,9 @@
 
 A test that needs something absent (Chromium, PostgreSQL, Redis) fails, never skips.
 
-Three costs are cut for the tests only, in the pytest processes (servers started as
+Two costs are cut for the tests only, in the pytest processes (servers started as
 subprocesses keep the real ones), without changing what is computed:
 
-- ``portal.plurals.needed`` (the CLDR plural categories of a language, found by evaluating
-  1000 numbers) is memoized per language: it was 85 % of every content load, and every
-  forms service app, ``check`` and build loads the content;
 - the forms service apps on ``shared_content`` start from its content model loaded once
   (``shared_model``) instead of parsing the same YAML files again for every test;
 - argon2id hashes staff passwords with the smallest parameters (``cheap_argon2``): the
@@ -33,7 +30,6 @@ subprocesses keep the real ones), without changing what is computed:
 from __future__ import annotations
 
 import fcntl
-import functools
 import json
 import os
 import textwrap
@@ -47,8 +43,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import portal.model.loader
-from portal import plurals
 from portal.model import Problems, check
 from portal.model.fields import field_names
 from portal.model.kinds import nested_group
@@ -59,10 +53,6 @@ from .helpers import copy_project, running_portal
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("PORTAL_TEST_REDIS", "redis://127.0.0.1:6379/15")
-
-# A pure function of the language, asked again for every language at every load; memoized
-# here, at import, so that the test modules' own loads during collection gain too.
-portal.model.loader.needed = functools.cache(plurals.needed)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
