@@ -103,6 +103,12 @@ class Closure:
     def holiday(self) -> bool:
         return self.calendar is not None
 
+    def span(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """The whole local day, from its midnight to the next."""
+        return datetime.combine(self.day, time.min, zone), datetime.combine(
+            self.day + timedelta(days=1), time.min, zone
+        )
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -255,10 +261,8 @@ class Schedule:
         if not found:
             return now + timedelta(days=1)
         first = found[0]
-        if isinstance(first, Closure):
-            return datetime.combine(first.day + timedelta(days=1), time.min, self.zone)
         start, end = first.span(self.zone)
-        return start if start > now else end
+        return end if isinstance(first, Closure) or start <= now else start
 
     def closures(self, start: date, end: date) -> list[Closure]:
         """Every closure from ``start`` to ``end``, both included."""

@@ -58,6 +58,21 @@ def _hhmm(moment) -> str:
     return moment.strftime("%H:%M")
 
 
+def _special(day: date, opens, closes, description) -> dict:
+    """One dated entry of specialOpeningHoursSpecification: an extra opening's hours, or a
+    day closed all day, which schema.org writes as opens and closes both 00:00."""
+    return _clean(
+        {
+            "@type": "OpeningHoursSpecification",
+            "validFrom": day.isoformat(),
+            "validThrough": day.isoformat(),
+            "opens": _hhmm(opens) if opens else "00:00",
+            "closes": _hhmm(closes) if closes else "00:00",
+            "description": description,
+        }
+    )
+
+
 def desk_office(content: Content, lang: str, desk, today: date) -> dict:
     f = Formats(content, lang)
     schedule = known(desk, "schedule", desk.schedule)
@@ -79,32 +94,11 @@ def desk_office(content: Content, lang: str, desk, today: date) -> dict:
         # The public holidays of the coming year on which the desk would open, closed like
         # an announced closure (the model's rule; the next build carries the year on).
         holidays = [c for c in schedule.closures(today, today + HOLIDAYS_AHEAD) if c.holiday]
-        for closure in holidays:
-            special.append(
-                {
-                    "@type": "OpeningHoursSpecification",
-                    "validFrom": closure.day.isoformat(),
-                    "validThrough": closure.day.isoformat(),
-                    "opens": "00:00",
-                    "closes": "00:00",
-                    "description": f.closure_line(closure),
-                }
-            )
-        for item in sorted(schedule.exceptions, key=lambda e: e.date):
-            # Closed all day: opens and closes both 00:00, the schema.org convention.
-            closed = item.kind == "closed"
-            special.append(
-                _clean(
-                    {
-                        "@type": "OpeningHoursSpecification",
-                        "validFrom": item.date.isoformat(),
-                        "validThrough": item.date.isoformat(),
-                        "opens": "00:00" if closed else _hhmm(item.opens),
-                        "closes": "00:00" if closed else _hhmm(item.closes),
-                        "description": plain(f, item.reason),
-                    }
-                )
-            )
+        special += [_special(c.day, None, None, f.closure_line(c)) for c in holidays]
+        special += [
+            _special(item.date, item.opens, item.closes, plain(f, item.reason))
+            for item in schedule.exceptions
+        ]
     url = page_url(lang, content.source_language, desk_path(desk.id))
     return _clean(
         {

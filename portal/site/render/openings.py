@@ -67,8 +67,7 @@ def _items(r: Renderer, desk, agenda, shown: int, tag: str, short: bool) -> list
             body = "" if short else f'<time datetime="{start.isoformat()}">{when}</time>'
             openings += 1
         else:
-            start = datetime.combine(item.day, time.min, zone)
-            end = datetime.combine(item.day + timedelta(days=1), time.min, zone)
+            start, end = item.span(zone)
             attrs = _attrs(
                 data_closed=True,
                 data_start=int(start.timestamp()),
